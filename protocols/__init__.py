@@ -1,0 +1,1 @@
+"""What crosses a boundary: wire message schemas and the shared status vocabulary."""

@@ -1,0 +1,1 @@
+"""Versioned wire messages between edge and centre (marshmallow 4 schemas)."""

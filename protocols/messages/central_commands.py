@@ -1,0 +1,58 @@
+"""Command types the centre sends down to one site (`wes/v1/{site}/down/cmd`), v1.
+
+Commands travel in the same batch envelope as events; their `seq` is the per-site `cmd_seq`.
+"""
+from marshmallow import RAISE, Schema, ValidationError, fields, validate
+
+CODE = validate.Length(min=1, max=64)
+
+
+class _Strict(Schema):
+    class Meta:
+        unknown = RAISE
+
+
+class ItemV1Schema(_Strict):
+    sku = fields.String(required=True, validate=CODE)
+    description = fields.String(load_default="", validate=validate.Length(max=256))
+    gtins = fields.List(fields.String(validate=validate.Regexp(r"^\d{8}$|^\d{12,14}$")), load_default=list)
+
+
+class OrderLineV1Schema(_Strict):
+    line_no = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
+    sku = fields.String(required=True, validate=CODE)
+    qty = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
+    item = fields.Nested(ItemV1Schema, required=True)
+
+
+class OrderAllocatedV1Schema(_Strict):
+    """An order allocated to this site: the site releases it into pick tasks."""
+
+    order_id = fields.String(required=True, validate=CODE)
+    customer = fields.String(required=True, validate=validate.Length(min=1, max=128))
+    priority = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=9))
+    requested_ship_date = fields.String(required=True, validate=validate.Length(min=10, max=10))
+    lines = fields.List(fields.Nested(OrderLineV1Schema), required=True, validate=validate.Length(min=1))
+
+
+class OrderCancelledV1Schema(_Strict):
+    order_id = fields.String(required=True, validate=CODE)
+    reason = fields.String(load_default="", validate=validate.Length(max=256))
+
+
+CENTRAL_COMMAND_SCHEMAS: dict[str, type[Schema]] = {
+    "order.allocated": OrderAllocatedV1Schema,
+    "order.cancelled": OrderCancelledV1Schema,
+    "item.upserted": ItemV1Schema,
+}
+
+
+def load_central_command_data(command_type: str, data: dict) -> dict:
+    """Validate one command's data by its type; raise ValueError naming the fault."""
+    schema = CENTRAL_COMMAND_SCHEMAS.get(command_type)
+    if schema is None:
+        raise ValueError(f"unknown command type {command_type!r}")
+    try:
+        return schema().load(data)
+    except ValidationError as err:
+        raise ValueError(f"invalid {command_type} data: {err.messages}") from None

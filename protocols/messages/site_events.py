@@ -1,0 +1,95 @@
+"""Event types a site sends up to the centre (`wes/v1/{site}/up/events`), v1.
+
+Each event's `data` is validated by the schema registered for its `type`. Stock deltas are
+signed quantities per (location, sku, lot) with a reason: the centre's inventory for a site is
+the sum of its deltas, so applying them is commutative and exactly-once with the ledger dedupe.
+"""
+from marshmallow import RAISE, Schema, ValidationError, fields, validate
+
+from protocols.status import ORDER_STATUSES
+
+CODE = validate.Length(min=1, max=64)
+
+
+class _Strict(Schema):
+    class Meta:
+        unknown = RAISE
+
+
+class StockChangedV1Schema(_Strict):
+    location = fields.String(required=True, validate=CODE)
+    sku = fields.String(required=True, validate=CODE)
+    lot = fields.String(load_default="", validate=validate.Length(max=64))
+    qty_delta = fields.Integer(required=True, strict=True)
+    reason = fields.String(required=True, validate=validate.OneOf(["count", "pick", "ship", "adjust"]))
+    ref = fields.String(load_default="", validate=validate.Length(max=128))
+
+
+class OrderStatusChangedV1Schema(_Strict):
+    order_id = fields.String(required=True, validate=CODE)
+    status = fields.String(required=True, validate=validate.OneOf(ORDER_STATUSES))
+    note = fields.String(load_default="", validate=validate.Length(max=256))
+
+
+class TaskPickedV1Schema(_Strict):
+    task_id = fields.String(required=True, validate=CODE)
+    order_id = fields.String(required=True, validate=CODE)
+    line_no = fields.Integer(required=True, strict=True)
+    sku = fields.String(required=True, validate=CODE)
+    location = fields.String(required=True, validate=CODE)
+    qty = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
+    picker = fields.String(required=True, validate=CODE)
+
+
+class TaskShortedV1Schema(_Strict):
+    task_id = fields.String(required=True, validate=CODE)
+    order_id = fields.String(required=True, validate=CODE)
+    line_no = fields.Integer(required=True, strict=True)
+    sku = fields.String(required=True, validate=CODE)
+    location = fields.String(required=True, validate=CODE)
+    qty_short = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    picker = fields.String(required=True, validate=CODE)
+
+
+class ScanRejectedV1Schema(_Strict):
+    task_id = fields.String(required=True, validate=CODE)
+    step = fields.String(required=True, validate=validate.OneOf(["location", "item"]))
+    expected = fields.String(required=True, validate=validate.Length(max=128))
+    scanned = fields.String(required=True, validate=validate.Length(max=128))
+    picker = fields.String(required=True, validate=CODE)
+
+
+class CartonClosedV1Schema(_Strict):
+    carton_id = fields.String(required=True, validate=CODE)
+    order_id = fields.String(required=True, validate=CODE)
+    lines = fields.List(fields.Dict(keys=fields.String()), required=True)
+
+
+class LocationUpsertedV1Schema(_Strict):
+    location = fields.String(required=True, validate=CODE)
+    barcode = fields.String(required=True, validate=CODE)
+    zone = fields.String(load_default="", validate=validate.Length(max=32))
+    pick_seq = fields.Integer(required=True, strict=True)
+
+
+SITE_EVENT_SCHEMAS: dict[str, type[Schema]] = {
+    "stock.changed": StockChangedV1Schema,
+    "order.status_changed": OrderStatusChangedV1Schema,
+    "task.picked": TaskPickedV1Schema,
+    "task.shorted": TaskShortedV1Schema,
+    "scan.rejected": ScanRejectedV1Schema,
+    "carton.closed": CartonClosedV1Schema,
+    "location.upserted": LocationUpsertedV1Schema,
+}
+
+
+def load_site_event_data(event_type: str, data: dict) -> dict:
+    """Validate one site event's data by its type; raise ValueError naming the fault."""
+    schema = SITE_EVENT_SCHEMAS.get(event_type)
+    if schema is None:
+        raise ValueError(f"unknown site event type {event_type!r}")
+    try:
+        return schema().load(data)
+    except ValidationError as err:
+        raise ValueError(f"invalid {event_type} data: {err.messages}") from None

@@ -1,0 +1,76 @@
+"""One thread that owns sync state: it routes incoming messages and pumps the senders."""
+import logging
+import queue
+import threading
+from typing import Callable
+
+from .topics import matches
+
+log = logging.getLogger(__name__)
+
+Route = Callable[[str, bytes], None]
+
+
+class SyncLink:
+    """Serialise all sync work on one thread, so senders and receivers need no locks.
+
+    paho's network thread only enqueues; handlers and pumps run here.
+    """
+
+    def __init__(self, name: str, tick: float = 0.05):
+        self.name, self.tick = name, tick
+        self._queue: queue.Queue = queue.Queue()
+        self._routes: list[tuple[str, Route]] = []
+        self._pumps: list[Callable[[], object]] = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name=name, daemon=True)
+
+    def route(self, topic_filter: str, handler: Route) -> None:
+        self._routes.append((topic_filter, handler))
+
+    def add_pump(self, pump: Callable[[], object]) -> None:
+        self._pumps.append(pump)
+
+    def deliver(self, topic: str, payload: bytes) -> None:
+        """Queue an incoming message (called from the MQTT thread)."""
+        self._queue.put((topic, payload))
+
+    def call(self, fn: Callable[[], object]) -> None:
+        """Run a function on the link thread (e.g. react to a (re)connect)."""
+        self._queue.put(fn)
+
+    def nudge(self) -> None:
+        """Wake the link so new outbox rows go out now rather than at the next tick."""
+        self._queue.put(None)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self, timeout: float = 5) -> None:
+        self._stop.set()
+        self._queue.put(None)
+        self._thread.join(timeout)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                item = self._queue.get(timeout=self.tick)
+            except queue.Empty:
+                item = None
+            try:
+                if callable(item):
+                    item()
+                elif item is not None:
+                    self._dispatch(*item)
+                for pump in self._pumps:
+                    pump()
+            except Exception:
+                log.exception("%s: sync step failed; will retry", self.name)
+                self._stop.wait(0.5)
+
+    def _dispatch(self, topic: str, payload: bytes) -> None:
+        for topic_filter, handler in self._routes:
+            if matches(topic_filter, topic):
+                handler(topic, payload)
+                return
+        log.warning("%s: no route for topic %s", self.name, topic)

@@ -1,0 +1,98 @@
+"""The paho-mqtt adapter: the only module that imports paho (see GOTCHAS.md for why each choice)."""
+import logging
+import threading
+from typing import Callable
+from urllib.parse import urlparse
+
+import paho.mqtt.client as mqtt
+
+log = logging.getLogger(__name__)
+
+AUTH_FAILURES = {"Bad user name or password", "Not authorized", "Banned", "Client identifier not valid"}
+
+
+def parse_mqtt_url(url: str) -> tuple[str, int]:
+    """Turn mqtt://host:port into (host, port); raise ValueError on anything else."""
+    parsed = urlparse(url)
+    if parsed.scheme != "mqtt" or not parsed.hostname:
+        raise ValueError(f"MQTT URL must look like mqtt://127.0.0.1:1883, got {url!r}")
+    return parsed.hostname, parsed.port or 1883
+
+
+class PahoTransport:
+    """Connect, keep subscriptions across reconnects, and hand every message to one callback.
+
+    Clean start on every connect: all sync state lives in SQLite, never in the broker session.
+    """
+
+    def __init__(self, client_id: str, url: str, subscriptions: list[str],
+                 on_message: Callable[[str, bytes], None], on_connected: Callable[[], None] = lambda: None,
+                 will: tuple[str, bytes] | None = None, username: str | None = None, password: str | None = None):
+        self.host, self.port = parse_mqtt_url(url)
+        self.subscriptions = list(subscriptions)
+        self._on_message, self._on_connected = on_message, on_connected
+        self._connected = threading.Event()
+        self.auth_error: str | None = None
+        self.client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=client_id,
+                                  protocol=mqtt.MQTTv5)
+        if username:
+            self.client.username_pw_set(username, password)
+        if will:
+            self.client.will_set(will[0], will[1], qos=1, retain=True)
+        self.client.reconnect_delay_set(1, 10)
+        self.client.max_queued_messages_set(0)
+        self.client.on_connect = self._handle_connect
+        self.client.on_disconnect = self._handle_disconnect
+        self.client.on_message = self._handle_message
+
+    @property
+    def connected(self) -> bool:
+        return self._connected.is_set()
+
+    def start(self) -> None:
+        self.client.connect_async(self.host, self.port, keepalive=15, clean_start=True)
+        self.client.loop_start()
+
+    def stop(self, final: tuple[str, bytes] | None = None) -> None:
+        """Disconnect cleanly, publishing a last retained message (e.g. offline state) first."""
+        if final and self.connected:
+            info = self.client.publish(final[0], final[1], qos=1, retain=True)
+            try:
+                info.wait_for_publish(timeout=2)
+            except (RuntimeError, ValueError):
+                pass
+        self.client.disconnect()
+        self.client.loop_stop()
+        self._connected.clear()
+
+    def wait_connected(self, timeout: float) -> bool:
+        return self._connected.wait(timeout)
+
+    def publish(self, topic: str, payload: bytes, qos: int = 1, retain: bool = False) -> None:
+        self.client.publish(topic, payload, qos=qos, retain=retain)
+
+    def _handle_connect(self, client, userdata, flags, reason_code, properties) -> None:
+        try:
+            if reason_code.is_failure:
+                if str(reason_code) in AUTH_FAILURES:
+                    self.auth_error = str(reason_code)
+                    log.error("MQTT broker refused us (%s): check the site credentials; not retrying", reason_code)
+                    client.disconnect()
+                return
+            for topic in self.subscriptions:
+                client.subscribe(topic, qos=1)
+            self._connected.set()
+            log.info("connected to MQTT %s:%s", self.host, self.port)
+            self._on_connected()
+        except Exception:  # a callback exception must never kill paho's network loop
+            log.exception("error in MQTT on_connect")
+
+    def _handle_disconnect(self, client, userdata, flags, reason_code, properties) -> None:
+        self._connected.clear()
+        log.info("disconnected from MQTT (%s)", reason_code)
+
+    def _handle_message(self, client, userdata, message) -> None:
+        try:
+            self._on_message(message.topic, message.payload)
+        except Exception:
+            log.exception("error handling MQTT message on %s", message.topic)

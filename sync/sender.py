@@ -1,0 +1,107 @@
+"""Stream outbox rows as batches with a bounded window, resending until the receiver acks."""
+import logging
+import time
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from protocols.messages.envelope import BatchV1Schema, encode
+
+from .ports import OutboxStore, Transport
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class InFlight:
+    first_seq: int
+    last_seq: int
+    sent_at: float
+
+
+class OutboxSender:
+    """Own the send side of one stream: only the receiver's ack (after its commit) frees rows.
+
+    PUBACK from the broker means nothing here: Mosquitto's PUBACK is not durable and paho's
+    queue lives in memory, so the outbox is the truth and unacked batches are resent.
+    """
+
+    def __init__(self, store: OutboxStore, transport: Transport, topic: str, site: str, *,
+                 batch_max: int = 500, batch_bytes: int = 256_000, window: int = 4,
+                 resend_after: float = 30.0, max_resend_after: float = 300.0, clock=time.monotonic):
+        self.store, self.transport, self.topic, self.site = store, transport, topic, site
+        self.batch_max, self.batch_bytes, self.window = batch_max, batch_bytes, window
+        self.base_resend_after = self.resend_after = resend_after
+        self.max_resend_after = max_resend_after
+        self.clock = clock
+        self.peer_online = False
+        self.inflight: list[InFlight] = []
+        self.last_sent = store.acked_through()
+        self.last_ack_at: float | None = None
+
+    def rewind(self, seq: int | None = None) -> None:
+        """Forget what is in flight and resend everything after `seq` (default: last ack)."""
+        self.inflight.clear()
+        self.last_sent = self.store.acked_through() if seq is None else seq
+
+    def set_peer_online(self, online: bool) -> None:
+        """Start streaming when the receiver is online; rewind so nothing waits on a lost batch.
+
+        Rewinding on every "online" matters after a broker restart: batches sent while the
+        receiver was not subscribed are gone, and its fresh ack alone would not resend them.
+        """
+        if online:
+            self.rewind()
+        self.peer_online = online
+
+    def on_ack(self, ack: dict) -> None:
+        """Apply a receiver ack: free rows up to acked_through_seq, rewind on resend_from."""
+        if ack["epoch"] != self.store.epoch():
+            log.warning("%s: ignoring ack for epoch %s (ours is %s)", self.topic, ack["epoch"], self.store.epoch())
+            return
+        acked = ack["acked_through_seq"]
+        if acked > self.store.last_seq():
+            log.error("%s: receiver acked seq %s beyond our last seq %s", self.topic, acked, self.store.last_seq())
+            return
+        if acked > self.store.acked_through():
+            self.store.mark_acked(acked)
+            self.resend_after = self.base_resend_after
+        self.last_ack_at = self.clock()
+        self.inflight = [b for b in self.inflight if b.last_seq > acked]
+        if ack.get("resend_from") is not None:
+            self.rewind(max(ack["resend_from"] - 1, acked))
+        elif self.last_sent < acked:
+            self.last_sent = acked
+
+    def pump(self) -> int:
+        """Publish pending rows while connected and the window allows; return events sent."""
+        if not (self.transport.connected and self.peer_online):
+            return 0
+        now = self.clock()
+        if self.inflight and now - self.inflight[0].sent_at > self.resend_after:
+            log.info("%s: no ack for seq %s..%s in %.0fs, resending", self.topic,
+                     self.inflight[0].first_seq, self.last_sent, self.resend_after)
+            self.rewind()
+            self.resend_after = min(self.resend_after * 2, self.max_resend_after)
+        sent = 0
+        while len(self.inflight) < self.window:
+            rows = self.store.read_after(self.last_sent, self.batch_max)
+            if not rows:
+                break
+            payload = self._encode(rows)
+            while len(payload) > self.batch_bytes and len(rows) > 1:
+                rows = rows[: max(1, len(rows) // 2)]
+                payload = self._encode(rows)
+            self.transport.publish(self.topic, payload, qos=1)
+            self.inflight.append(InFlight(rows[0]["seq"], rows[-1]["seq"], now))
+            self.last_sent = rows[-1]["seq"]
+            sent += len(rows)
+        return sent
+
+    def _encode(self, rows: list[dict]) -> bytes:
+        batch = {
+            "v": 1, "site": self.site, "epoch": self.store.epoch(),
+            "first_seq": rows[0]["seq"], "last_seq": rows[-1]["seq"],
+            "sent_at": datetime.now(timezone.utc).isoformat(timespec="milliseconds"),
+            "events": rows,
+        }
+        return encode(BatchV1Schema(), batch)
