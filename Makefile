@@ -1,0 +1,30 @@
+# The two commands a fresh machine needs: `make demo` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+DEMO_ARGS ?=
+
+.PHONY: demo test bench venv mosquitto clean
+
+venv: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found " + sys.version.split()[0] + ")")'
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --disable-pip-version-check -e '.[test]'
+	@touch $@
+
+mosquitto:
+	@bash deploy/ensure-mosquitto.sh
+
+demo: venv mosquitto
+	$(PY) -m deploy.demo $(DEMO_ARGS)
+
+test: venv mosquitto
+	$(PY) -m pytest -q
+
+bench: venv mosquitto
+	$(PY) -m bench.sync_throughput
+
+clean:
+	rm -rf .demo .pytest_cache build *.egg-info

@@ -1,0 +1,95 @@
+"""Run the hub and a site as real processes on loopback, and talk to their HTTP APIs."""
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib import error, request
+
+SAMPLE_DIR = Path(__file__).parent / "sample"
+
+
+def http_json(method: str, url: str, body: dict | None = None, timeout: float = 10.0):
+    """Call a JSON endpoint; return (status, parsed body)."""
+    data = json.dumps(body).encode() if body is not None else None
+    req = request.Request(url, data=data, method=method, headers={"Content-Type": "application/json"})
+    try:
+        with request.urlopen(req, timeout=timeout) as resp:
+            return resp.status, json.loads(resp.read() or b"null")
+    except error.HTTPError as err:
+        return err.code, json.loads(err.read() or b"null")
+
+
+def wait_healthy(url: str, process: subprocess.Popen, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{process.args[2]} exited with code {process.returncode}; see its log")
+        try:
+            if http_json("GET", url + "/health", timeout=1)[0] == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.1)
+    raise RuntimeError(f"{url} did not become healthy in {timeout:.0f}s")
+
+
+class ServiceProcess:
+    """One `python -m <package> serve ...` process with its log file."""
+
+    def __init__(self, package: str, args: list[str], port: int, log_path: Path):
+        self.package, self.args, self.port, self.log_path = package, args, port, log_path
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> "ServiceProcess":
+        with open(self.log_path, "ab") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", self.package, "serve", *self.args, "--host", "127.0.0.1",
+                 "--port", str(self.port)],
+                stdout=log, stderr=log, stdin=subprocess.DEVNULL, env=dict(os.environ, PYTHONUNBUFFERED="1"))
+        wait_healthy(self.url, self.process)
+        return self
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(5)
+
+    def kill(self) -> None:
+        """Kill -9: no clean shutdown, no offline message except the broker's will."""
+        if self.process and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(5)
+
+
+def central_process(workdir: Path, mqtt_url: str, port: int, resend_after: float = 5) -> ServiceProcess:
+    return ServiceProcess("central", [
+        "--db", str(workdir / "central.db"), "--mqtt-url", mqtt_url,
+        "--seed", str(SAMPLE_DIR / "catalogue.json"), "--resend-after", str(resend_after)],
+        port, workdir / "central.log")
+
+
+def edge_process(workdir: Path, site: str, mqtt_url: str, port: int, resend_after: float = 5) -> ServiceProcess:
+    return ServiceProcess("edge", [
+        "--site", site, "--db", str(workdir / f"edge-{site}.db"), "--mqtt-url", mqtt_url,
+        "--seed", str(SAMPLE_DIR / f"{site}.json"), "--resend-after", str(resend_after)],
+        port, workdir / f"edge-{site}.log")
+
+
+def stock_map(rows: list[dict]) -> dict[tuple, int]:
+    """Reduce stock rows to {(location, sku, lot): qty}, leaving out zero rows."""
+    result: dict[tuple, int] = {}
+    for row in rows:
+        key = (row["location"], row["sku"], row.get("lot") or "")
+        result[key] = result.get(key, 0) + row["qty"]
+    return {key: qty for key, qty in result.items() if qty != 0}

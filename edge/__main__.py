@@ -1,0 +1,89 @@
+"""Command line of the edge server: `wes-edge serve` and `wes-edge seed`."""
+import argparse
+import logging
+import signal
+import sys
+import threading
+
+from edge.adapters.migrations import WrongSite
+from edge.adapters.seed_file import SeedFileError
+from edge.domain.errors import DomainError
+
+log = logging.getLogger("edge")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="wes-edge", description="Run a site's edge server of the WES.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    serve = commands.add_parser("serve", help="serve the handheld API and sync with the centre over MQTT",
+                                description="Serve the handheld API with waitress and sync with the centre.")
+    serve.add_argument("--site", required=True, help="site id, e.g. DC01")
+    serve.add_argument("--db", required=True, help="path of the site's SQLite database (created if missing)")
+    serve.add_argument("--mqtt-url", default="mqtt://127.0.0.1:1883", help="broker URL (default: %(default)s)")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: %(default)s)")
+    serve.add_argument("--port", type=int, default=8001, help="port to listen on (default: %(default)s)")
+    serve.add_argument("--seed", metavar="FILE", help="seed file to load before serving (idempotent)")
+    serve.add_argument("--resend-after", type=float, default=30.0,
+                       help="seconds before an unacknowledged batch is sent again (default: %(default)s)")
+    seed = commands.add_parser("seed", help="load locations, pickers and stock counts from a JSON file",
+                               description="Load a seed file; running it twice changes nothing the second time.")
+    seed.add_argument("--site", required=True, help="site id, e.g. DC01")
+    seed.add_argument("--db", required=True, help="path of the site's SQLite database (created if missing)")
+    seed.add_argument("--file", required=True, help="seed file, e.g. deploy/sample/DC01.json")
+    return parser
+
+
+def serve(args: argparse.Namespace) -> int:
+    from waitress.server import create_server
+
+    from edge.bootstrap import start_edge
+
+    app, endpoint = start_edge(args.site, args.db, args.mqtt_url, resend_after=args.resend_after,
+                               seed_path=args.seed)
+    server = create_server(app, host=args.host, port=args.port, threads=8)
+    stopping = threading.Event()
+
+    def stop(signum, _frame) -> None:
+        if not stopping.is_set():
+            stopping.set()
+            log.info("signal %s: stopping", signum)
+            server.close()
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+    log.info("edge %s serving on http://%s:%s", args.site, args.host, args.port)
+    try:
+        server.run()
+    except (OSError, ValueError):
+        if not stopping.is_set():
+            raise  # closing the listening socket ends run() with one of these; anything else is real
+    finally:
+        endpoint.stop()  # publishes the retained offline state before the process ends
+        log.info("edge %s stopped", args.site)
+    return 0
+
+
+def seed(args: argparse.Namespace) -> int:
+    from edge.bootstrap import seed_site
+
+    result = seed_site(args.db, args.site, args.file)
+    print(f"seeded {args.site} from {args.file}: {result}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the wes-edge command line."""
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        return serve(args) if args.command == "serve" else seed(args)
+    except (SeedFileError, WrongSite, ValueError) as err:
+        print(f"wes-edge: {err}", file=sys.stderr)
+        return 2
+    except DomainError as err:
+        print(f"wes-edge: {err.message}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

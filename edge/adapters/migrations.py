@@ -1,0 +1,71 @@
+"""The edge database schema, applied idempotently at startup."""
+from sqlite_utils import Database, Migrations
+
+from sync.sqlite_store import sync_migrations, write_transaction
+
+edge_migrations = Migrations("edge")
+
+
+@edge_migrations()
+def m001_edge_tables(db: Database) -> None:
+    db.executescript("""
+    CREATE TABLE site_meta (id INTEGER PRIMARY KEY CHECK (id = 1), site_id TEXT NOT NULL);
+    CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
+    CREATE TABLE locations (
+        location TEXT PRIMARY KEY, barcode TEXT NOT NULL UNIQUE, zone TEXT NOT NULL DEFAULT '',
+        pick_seq INTEGER NOT NULL);
+    CREATE TABLE items (sku TEXT PRIMARY KEY, description TEXT NOT NULL DEFAULT '', gtins TEXT NOT NULL DEFAULT '[]');
+    CREATE TABLE pickers (badge TEXT PRIMARY KEY, name TEXT NOT NULL, pin_hash TEXT NOT NULL);
+    CREATE TABLE sessions (
+        token_hash TEXT PRIMARY KEY, badge TEXT NOT NULL REFERENCES pickers (badge), device_id TEXT NOT NULL,
+        created_at TEXT NOT NULL);
+    CREATE TABLE orders (
+        order_id TEXT PRIMARY KEY, customer TEXT NOT NULL, priority INTEGER NOT NULL,
+        requested_ship_date TEXT NOT NULL, status TEXT NOT NULL, released_at TEXT, shipped_at TEXT,
+        cmd_event_id TEXT);
+    CREATE INDEX orders_status ON orders (status);
+    CREATE TABLE order_lines (
+        order_id TEXT NOT NULL REFERENCES orders (order_id), line_no INTEGER NOT NULL, sku TEXT NOT NULL,
+        qty INTEGER NOT NULL, PRIMARY KEY (order_id, line_no));
+    CREATE TABLE tasks (
+        task_id TEXT PRIMARY KEY, order_id TEXT NOT NULL REFERENCES orders (order_id), line_no INTEGER NOT NULL,
+        sku TEXT NOT NULL, location TEXT NOT NULL, qty INTEGER NOT NULL, picked_qty INTEGER NOT NULL DEFAULT 0,
+        status TEXT NOT NULL, picker TEXT, device_id TEXT, pick_seq INTEGER NOT NULL DEFAULT 0,
+        short_reason TEXT NOT NULL DEFAULT '');
+    CREATE INDEX tasks_order ON tasks (order_id);
+    CREATE INDEX tasks_status ON tasks (status, pick_seq);
+    CREATE INDEX tasks_picker ON tasks (picker, status);
+    CREATE INDEX tasks_reserving ON tasks (sku, location, status);
+    CREATE TABLE stock (
+        location TEXT NOT NULL, sku TEXT NOT NULL, lot TEXT NOT NULL DEFAULT '', qty INTEGER NOT NULL,
+        PRIMARY KEY (location, sku, lot));
+    CREATE INDEX stock_sku ON stock (sku);
+    CREATE TABLE cartons (
+        carton_id TEXT PRIMARY KEY, order_id TEXT NOT NULL REFERENCES orders (order_id), closed_at TEXT NOT NULL,
+        lines TEXT NOT NULL);
+    CREATE INDEX cartons_order ON cartons (order_id);
+    CREATE TABLE ops (
+        op_id TEXT PRIMARY KEY, badge TEXT NOT NULL, device_id TEXT NOT NULL, endpoint TEXT NOT NULL,
+        request_hash TEXT NOT NULL, status_code INTEGER NOT NULL, response TEXT NOT NULL, created_at TEXT NOT NULL);
+    CREATE INDEX ops_endpoint ON ops (endpoint, status_code);
+    CREATE TABLE scan_errors (
+        id INTEGER PRIMARY KEY, task_id TEXT NOT NULL, step TEXT NOT NULL, expected TEXT NOT NULL,
+        scanned TEXT NOT NULL, badge TEXT NOT NULL, device_id TEXT NOT NULL, at TEXT NOT NULL);
+    CREATE INDEX scan_errors_task ON scan_errors (task_id);
+    """)
+
+
+class WrongSite(RuntimeError):
+    """Raise when a database made for one site is opened for another."""
+
+
+def init_database(db_path: str, site_id: str) -> None:
+    """Apply the sync and edge migrations and stamp the database with its site; refuse another site's database."""
+    with write_transaction(db_path) as db:
+        sync_migrations.apply(db)
+        edge_migrations.apply(db)
+        row = db.execute("SELECT site_id FROM site_meta WHERE id = 1").fetchone()
+        if row is None:
+            db.execute("INSERT INTO site_meta (id, site_id) VALUES (1, ?)", [site_id])
+        elif row[0] != site_id:
+            raise WrongSite(f"{db_path} belongs to site {row[0]}, not {site_id}")

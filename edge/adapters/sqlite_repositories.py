@@ -1,0 +1,186 @@
+"""Repositories over the edge tables; every call joins the unit of work's open transaction."""
+import json
+
+from sqlite_utils import Database
+
+from edge.domain.catalogue import VIRTUAL_PACK, Item, Location, Picker
+from edge.domain.orders import Carton, Order, OrderLine
+from edge.domain.picking import PickTask
+from edge.domain.release import StockSlot
+from edge.service.unit_of_work import OpRecord, ScanError
+from protocols.status import ORDER_PICKING, ORDER_RELEASED, TASK_ASSIGNED, TASK_AT_LOCATION, TASK_DONE, TASK_OPEN
+
+TASK_COLUMNS = ("task_id", "order_id", "line_no", "sku", "location", "qty", "pick_seq", "picked_qty", "status",
+                "picker", "device_id", "short_reason")
+DONE = ",".join(f"'{status}'" for status in TASK_DONE)
+
+
+class SqliteRepository:
+    def __init__(self, db: Database, site_id: str = ""):
+        self.db, self.site_id = db, site_id
+
+    def _one(self, sql: str, params: list):
+        return self.db.execute(sql, params).fetchone()
+
+    def _next_counter(self, name: str) -> int:
+        self.db.execute("INSERT INTO counters (name, value) VALUES (?, 1)"
+                        " ON CONFLICT (name) DO UPDATE SET value = value + 1", [name])
+        return self._one("SELECT value FROM counters WHERE name = ?", [name])[0]
+
+
+class SqliteLocationRepository(SqliteRepository):
+    def get(self, location: str) -> Location | None:
+        row = self._one("SELECT location, barcode, zone, pick_seq FROM locations WHERE location = ?", [location])
+        return Location(*row) if row else None
+
+    def save(self, location: Location) -> None:
+        self.db.execute("INSERT OR REPLACE INTO locations (location, barcode, zone, pick_seq) VALUES (?,?,?,?)",
+                        [location.location, location.barcode, location.zone, location.pick_seq])
+
+
+class SqliteItemRepository(SqliteRepository):
+    def get(self, sku: str) -> Item | None:
+        row = self._one("SELECT sku, description, gtins FROM items WHERE sku = ?", [sku])
+        return Item(row[0], row[1], json.loads(row[2])) if row else None
+
+    def save(self, item: Item) -> None:
+        self.db.execute("INSERT OR REPLACE INTO items (sku, description, gtins) VALUES (?,?,?)",
+                        [item.sku, item.description, json.dumps(item.gtins)])
+
+
+class SqlitePickerRepository(SqliteRepository):
+    def get(self, badge: str) -> Picker | None:
+        row = self._one("SELECT badge, name, pin_hash FROM pickers WHERE badge = ?", [badge])
+        return Picker(*row) if row else None
+
+    def save(self, picker: Picker) -> None:
+        self.db.execute("INSERT OR REPLACE INTO pickers (badge, name, pin_hash) VALUES (?,?,?)",
+                        [picker.badge, picker.name, picker.pin_hash])
+
+
+class SqliteSessionRepository(SqliteRepository):
+    def add(self, token_hash: str, badge: str, device_id: str, created_at: str) -> None:
+        self.db.execute("INSERT INTO sessions (token_hash, badge, device_id, created_at) VALUES (?,?,?,?)",
+                        [token_hash, badge, device_id, created_at])
+
+
+class SqliteOrderRepository(SqliteRepository):
+    def get(self, order_id: str) -> Order | None:
+        row = self._one("SELECT order_id, customer, priority, requested_ship_date, status, released_at, shipped_at,"
+                        " cmd_event_id FROM orders WHERE order_id = ?", [order_id])
+        if row is None:
+            return None
+        lines = [OrderLine(*line) for line in self.db.execute(
+            "SELECT line_no, sku, qty FROM order_lines WHERE order_id = ? ORDER BY line_no", [order_id])]
+        return Order(row[0], row[1], row[2], row[3], lines, status=row[4], released_at=row[5] or "",
+                     shipped_at=row[6], cmd_event_id=row[7] or "")
+
+    def add(self, order: Order) -> None:
+        self.db.execute("INSERT INTO orders (order_id, customer, priority, requested_ship_date, status, released_at,"
+                        " shipped_at, cmd_event_id) VALUES (?,?,?,?,?,?,?,?)",
+                        [order.order_id, order.customer, order.priority, order.requested_ship_date, order.status,
+                         order.released_at, order.shipped_at, order.cmd_event_id])
+        for line in order.lines:
+            self.db.execute("INSERT INTO order_lines (order_id, line_no, sku, qty) VALUES (?,?,?,?)",
+                            [order.order_id, line.line_no, line.sku, line.qty])
+
+    def save(self, order: Order) -> None:
+        self.db.execute("UPDATE orders SET status = ?, released_at = ?, shipped_at = ? WHERE order_id = ?",
+                        [order.status, order.released_at, order.shipped_at, order.order_id])
+
+
+class SqliteTaskRepository(SqliteRepository):
+    def _tasks(self, sql: str, params: list) -> list[PickTask]:
+        columns = ", ".join(f"t.{c}" for c in TASK_COLUMNS)
+        return [PickTask(*row) for row in self.db.execute(sql.replace("{columns}", columns), params)]
+
+    def get(self, task_id: str) -> PickTask | None:
+        found = self._tasks("SELECT {columns} FROM tasks t WHERE t.task_id = ?", [task_id])
+        return found[0] if found else None
+
+    def for_order(self, order_id: str) -> list[PickTask]:
+        return self._tasks("SELECT {columns} FROM tasks t WHERE t.order_id = ? ORDER BY t.line_no, t.pick_seq,"
+                           " t.task_id", [order_id])
+
+    def next_for(self, badge: str) -> PickTask | None:
+        own = self._tasks("SELECT {columns} FROM tasks t WHERE t.picker = ? AND t.status IN (?, ?)"
+                          " ORDER BY t.task_id LIMIT 1", [badge, TASK_ASSIGNED, TASK_AT_LOCATION])
+        if own:
+            return own[0]
+        # The dispatch rule: most urgent priority first, then earliest ship date, then the walk order.
+        found = self._tasks(
+            "SELECT {columns} FROM tasks t JOIN orders o ON o.order_id = t.order_id"
+            " WHERE t.status = ? AND o.status IN (?, ?)"
+            " ORDER BY o.priority, o.requested_ship_date, o.order_id, t.pick_seq, t.task_id LIMIT 1",
+            [TASK_OPEN, ORDER_RELEASED, ORDER_PICKING])
+        return found[0] if found else None
+
+    def next_id(self) -> str:
+        return f"{self.site_id}-T{self._next_counter('task'):06d}"
+
+    def add(self, task: PickTask) -> None:
+        marks = ",".join("?" for _ in TASK_COLUMNS)
+        self.db.execute(f"INSERT INTO tasks ({', '.join(TASK_COLUMNS)}) VALUES ({marks})",
+                        [getattr(task, c) for c in TASK_COLUMNS])
+
+    def save(self, task: PickTask) -> None:
+        self.db.execute("UPDATE tasks SET qty = ?, picked_qty = ?, status = ?, picker = ?, device_id = ?,"
+                        " short_reason = ? WHERE task_id = ?",
+                        [task.qty, task.picked_qty, task.status, task.picker, task.device_id, task.short_reason,
+                         task.task_id])
+
+
+class SqliteStockRepository(SqliteRepository):
+    def on_hand(self, location: str, sku: str) -> int:
+        row = self._one("SELECT qty FROM stock WHERE location = ? AND sku = ? AND lot = ''", [location, sku])
+        return row[0] if row else 0
+
+    def slots(self, sku: str) -> list[StockSlot]:
+        rows = self.db.execute(
+            "SELECT s.location, l.pick_seq, s.qty,"
+            f" (SELECT COALESCE(SUM(t.qty - t.picked_qty), 0) FROM tasks t WHERE t.sku = s.sku"
+            f"  AND t.location = s.location AND t.status NOT IN ({DONE}))"
+            " FROM stock s JOIN locations l ON l.location = s.location"
+            " WHERE s.sku = ? AND s.lot = '' AND s.location != ? ORDER BY l.pick_seq, s.location",
+            [sku, VIRTUAL_PACK])
+        return [StockSlot(*row) for row in rows]
+
+    def change(self, location: str, sku: str, qty_delta: int) -> None:
+        self.db.execute("INSERT INTO stock (location, sku, lot, qty) VALUES (?, ?, '', ?)"
+                        " ON CONFLICT (location, sku, lot) DO UPDATE SET qty = qty + excluded.qty",
+                        [location, sku, qty_delta])
+
+
+class SqliteCartonRepository(SqliteRepository):
+    def next_id(self) -> str:
+        return f"{self.site_id}-C{self._next_counter('carton'):06d}"
+
+    def add(self, carton: Carton) -> None:
+        self.db.execute("INSERT INTO cartons (carton_id, order_id, closed_at, lines) VALUES (?,?,?,?)",
+                        [carton.carton_id, carton.order_id, carton.closed_at, json.dumps(carton.lines)])
+
+    def for_order(self, order_id: str) -> list[Carton]:
+        rows = self.db.execute("SELECT carton_id, order_id, lines, closed_at FROM cartons WHERE order_id = ?"
+                               " ORDER BY carton_id", [order_id])
+        return [Carton(row[0], row[1], json.loads(row[2]), row[3]) for row in rows]
+
+
+class SqliteOpRepository(SqliteRepository):
+    def get(self, op_id: str) -> OpRecord | None:
+        row = self._one("SELECT op_id, badge, device_id, endpoint, request_hash, status_code, response, created_at"
+                        " FROM ops WHERE op_id = ?", [op_id])
+        return OpRecord(*row[:6], json.loads(row[6]), row[7]) if row else None
+
+    def add(self, op: OpRecord) -> None:
+        self.db.execute("INSERT INTO ops (op_id, badge, device_id, endpoint, request_hash, status_code, response,"
+                        " created_at) VALUES (?,?,?,?,?,?,?,?)",
+                        [op.op_id, op.badge, op.device_id, op.endpoint, op.request_hash, op.status_code,
+                         json.dumps(op.response), op.created_at])
+
+
+class SqliteScanErrorRepository(SqliteRepository):
+    def add(self, error: ScanError) -> None:
+        self.db.execute("INSERT INTO scan_errors (task_id, step, expected, scanned, badge, device_id, at)"
+                        " VALUES (?,?,?,?,?,?,?)",
+                        [error.task_id, error.step, error.expected, error.scanned, error.badge, error.device_id,
+                         error.at])

@@ -1,0 +1,77 @@
+"""The SQLite unit of work: one BEGIN IMMEDIATE transaction holding the state change and its outbox rows."""
+from typing import Callable
+
+from sqlite_utils import Database
+
+from edge.domain.events import Event
+from edge.service.unit_of_work import Origin, UnitOfWork
+from protocols.messages.site_events import load_site_event_data
+from sync.sqlite_store import OutgoingEvent, append_outbox, connect, utc_now
+
+from . import sqlite_repositories as repos
+
+UP_STREAM = "up"
+
+
+class SqliteUnitOfWork(UnitOfWork):
+    """Open its own write transaction on db_path, or join one already open on `db` (the sync inbox's).
+
+    A joined unit of work writes its outbox rows into the caller's transaction and leaves COMMIT to it.
+    """
+
+    def __init__(self, db_path: str | None = None, *, db: Database | None = None,
+                 on_commit: Callable[[], None] = lambda: None, clock: Callable[[], str] = utc_now):
+        if (db_path is None) == (db is None):
+            raise ValueError("give exactly one of db_path or db")
+        self.db_path, self._joined, self._on_commit, self._clock = db_path, db, on_commit, clock
+        self._conn = None
+
+    def __enter__(self) -> "SqliteUnitOfWork":
+        super().__enter__()
+        if self._joined is not None:
+            self.db = self._joined
+        else:
+            self._conn = connect(self.db_path)
+            self._conn.execute("BEGIN IMMEDIATE")  # take the write lock now, not on the first write
+            self.db = Database(self._conn)
+        (self.site_id,) = self.db.execute("SELECT site_id FROM site_meta WHERE id = 1").fetchone()
+        self.locations = repos.SqliteLocationRepository(self.db)
+        self.items = repos.SqliteItemRepository(self.db)
+        self.pickers = repos.SqlitePickerRepository(self.db)
+        self.sessions = repos.SqliteSessionRepository(self.db)
+        self.orders = repos.SqliteOrderRepository(self.db)
+        self.tasks = repos.SqliteTaskRepository(self.db, self.site_id)
+        self.stock = repos.SqliteStockRepository(self.db)
+        self.cartons = repos.SqliteCartonRepository(self.db, self.site_id)
+        self.ops = repos.SqliteOpRepository(self.db)
+        self.scan_errors = repos.SqliteScanErrorRepository(self.db)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        try:
+            super().__exit__(*exc)
+        finally:
+            if self._conn is not None:
+                self._conn.close()
+                self._conn = None
+
+    def _commit(self, events: list[tuple[Event, Origin]]) -> None:
+        outgoing = []
+        for event, origin in events:
+            # Checked against the wire contract here so a malformed event fails its own transaction
+            # instead of poisoning the centre's inbox later.
+            load_site_event_data(event.TYPE, event.data())
+            outgoing.append(OutgoingEvent(event.TYPE, event.data(), origin.occurred_at, origin.device_id,
+                                          origin.op_id))
+        if outgoing:
+            append_outbox(self.db, UP_STREAM, outgoing)
+        if self._conn is not None:
+            self._conn.execute("COMMIT")
+            self._on_commit()
+
+    def rollback(self) -> None:
+        if self._conn is not None and self._conn.in_transaction:
+            self._conn.execute("ROLLBACK")
+
+    def now(self) -> str:
+        return self._clock()

@@ -1,0 +1,123 @@
+"""Refusals a picker or the centre can meet, each with a machine code and operator text that says what to do."""
+
+
+class DomainError(Exception):
+    """Refuse an action; nothing the action would change is changed."""
+
+    code = "refused"
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class CountedRefusal(DomainError):
+    """Refuse a scan but keep a record of it: the refusal itself is a fact worth counting."""
+
+
+class WrongLocation(CountedRefusal):
+    code = "wrong_location"
+
+    def __init__(self, scanned: str, location: str):
+        super().__init__(f"Wrong location: you scanned {scanned}. Go to {location} and scan its label.")
+        self.scanned, self.expected = scanned, location
+
+
+class WrongItem(CountedRefusal):
+    code = "wrong_item"
+
+    def __init__(self, scanned: str, sku: str, location: str):
+        super().__init__(f"Wrong item: you scanned {scanned}. Pick {sku} from {location} and scan it.")
+        self.scanned, self.expected = scanned, sku
+
+
+class ScanLocationFirst(DomainError):
+    code = "scan_location_first"
+
+    def __init__(self, location: str):
+        super().__init__(f"Scan the label of location {location} before scanning the item.")
+
+
+class TooMany(DomainError):
+    code = "too_many"
+
+    def __init__(self, remaining: int):
+        super().__init__(f"Too many: only {remaining} left to pick on this task. Enter {remaining} or fewer.")
+
+
+class NotEnoughStock(DomainError):
+    code = "not_enough_stock"
+
+    def __init__(self, on_hand: int, sku: str, location: str):
+        super().__init__(f"Only {on_hand} of {sku} recorded at {location}. "
+                         "Pick what is there and report a short pick for the rest.")
+
+
+class TaskClosed(DomainError):
+    code = "task_closed"
+
+    def __init__(self, task_id: str, status: str):
+        super().__init__(f"Task {task_id} is already {status}. Press Next task for your next pick.")
+
+
+class NotYourTask(DomainError):
+    code = "not_your_task"
+
+    def __init__(self, task_id: str):
+        super().__init__(f"Task {task_id} is not assigned to you. Press Next task to get your own task.")
+
+
+class UnknownTask(DomainError):
+    code = "unknown_task"
+
+    def __init__(self, task_id: str):
+        super().__init__(f"No task {task_id} at this site. Press Next task to get your current task.")
+
+
+class UnknownOrder(DomainError):
+    code = "unknown_order"
+
+    def __init__(self, order_id: str):
+        super().__init__(f"No order {order_id} at this site. Check the order number and try again.")
+
+
+class OrderNotPicked(DomainError):
+    code = "order_not_picked"
+
+    def __init__(self, order_id: str, status: str):
+        super().__init__(f"Order {order_id} is {status}, not picked yet. Finish its picks before closing a carton.")
+
+
+class NothingToPack(DomainError):
+    code = "nothing_to_pack"
+
+    def __init__(self, order_id: str):
+        super().__init__(f"Nothing was picked for order {order_id}, so there is nothing to pack. Ask your site lead.")
+
+
+class OrderNotPacked(DomainError):
+    code = "order_not_packed"
+
+    def __init__(self, order_id: str, status: str):
+        super().__init__(f"Order {order_id} is {status}, not packed. Close its carton before confirming shipment.")
+
+
+class OrderClosed(DomainError):
+    code = "order_closed"
+
+    def __init__(self, order_id: str, status: str):
+        super().__init__(f"Order {order_id} is already {status} and cannot change.")
+
+
+class SignInFailed(DomainError):
+    code = "sign_in_failed"
+
+    def __init__(self):
+        super().__init__("Badge or PIN not recognised. Scan your badge again and re-enter your PIN.")
+
+
+class SiteMismatch(DomainError):
+    code = "site_mismatch"
+
+    def __init__(self, expected: str, given: str):
+        super().__init__(f"This database belongs to site {expected}, not {given}. Use the right --db or --site.")

@@ -1,0 +1,83 @@
+"""Facts the site tells the centre; each maps one-to-one onto a type in protocols.messages.site_events."""
+from dataclasses import asdict, dataclass, field
+from typing import ClassVar
+
+
+@dataclass(frozen=True)
+class Event:
+    TYPE: ClassVar[str] = ""
+
+    def data(self) -> dict:
+        """Return the event's wire data."""
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class StockChanged(Event):
+    TYPE: ClassVar[str] = "stock.changed"
+    location: str
+    sku: str
+    qty_delta: int
+    reason: str
+    ref: str = ""
+    lot: str = ""
+
+
+@dataclass(frozen=True)
+class OrderStatusChanged(Event):
+    TYPE: ClassVar[str] = "order.status_changed"
+    order_id: str
+    status: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class TaskPicked(Event):
+    TYPE: ClassVar[str] = "task.picked"
+    task_id: str
+    order_id: str
+    line_no: int
+    sku: str
+    location: str
+    qty: int
+    picker: str
+
+
+@dataclass(frozen=True)
+class TaskShorted(Event):
+    TYPE: ClassVar[str] = "task.shorted"
+    task_id: str
+    order_id: str
+    line_no: int
+    sku: str
+    location: str
+    qty_short: int
+    reason: str
+    picker: str
+
+
+@dataclass(frozen=True)
+class ScanRejected(Event):
+    TYPE: ClassVar[str] = "scan.rejected"
+    task_id: str
+    step: str
+    expected: str
+    scanned: str
+    picker: str
+
+
+@dataclass(frozen=True)
+class CartonClosed(Event):
+    TYPE: ClassVar[str] = "carton.closed"
+    carton_id: str
+    order_id: str
+    lines: list = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class LocationUpserted(Event):
+    TYPE: ClassVar[str] = "location.upserted"
+    location: str
+    barcode: str
+    zone: str
+    pick_seq: int

@@ -1,0 +1,120 @@
+"""A pick task: one sku, one location, one quantity, worked by one picker at a time."""
+from dataclasses import dataclass
+
+from protocols.status import (TASK_ASSIGNED, TASK_AT_LOCATION, TASK_CANCELLED, TASK_DONE, TASK_OPEN, TASK_PICKED,
+                              TASK_SHORT)
+
+from .barcodes import matches_item, matches_location
+from .catalogue import VIRTUAL_PACK, Item, Location
+from .errors import (NotEnoughStock, NotYourTask, ScanLocationFirst, TaskClosed, TooMany, WrongItem,
+                     WrongLocation)
+from .events import Event, ScanRejected, StockChanged, TaskPicked, TaskShorted
+
+SYSTEM_PICKER = "system"
+UNLOCATED = "UNLOCATED"
+"""Location of a task released for a sku that no location holds; the task is short from the start."""
+
+
+@dataclass
+class PickTask:
+    task_id: str
+    order_id: str
+    line_no: int
+    sku: str
+    location: str
+    qty: int
+    pick_seq: int = 0
+    picked_qty: int = 0
+    status: str = TASK_OPEN
+    picker: str | None = None
+    device_id: str | None = None
+    short_reason: str = ""
+
+    @property
+    def remaining(self) -> int:
+        return self.qty - self.picked_qty
+
+    @property
+    def done(self) -> bool:
+        return self.status in TASK_DONE
+
+    @property
+    def next_step(self) -> str:
+        if self.done:
+            return "done"
+        return "scan_item" if self.status == TASK_AT_LOCATION else "scan_location"
+
+    def assign(self, badge: str, device_id: str | None) -> None:
+        """Hand an open task to a picker; a picker's own unfinished task stays theirs."""
+        if self.done:
+            raise TaskClosed(self.task_id, self.status)
+        if self.status != TASK_OPEN and self.picker != badge:
+            raise NotYourTask(self.task_id)
+        if self.status == TASK_OPEN:
+            self.status = TASK_ASSIGNED
+        self.picker, self.device_id = badge, device_id
+
+    def check_worker(self, badge: str) -> None:
+        """Refuse anyone but the picker the task is assigned to, and any work on a finished task."""
+        if self.status == TASK_OPEN or self.picker != badge:
+            raise NotYourTask(self.task_id)
+        if self.done:
+            raise TaskClosed(self.task_id, self.status)
+
+    def scan_location(self, badge: str, scanned: str, location: Location) -> None:
+        """Confirm the picker stands at the task's location; raise WrongLocation otherwise."""
+        self.check_worker(badge)
+        if not matches_location(scanned, location.location, location.barcode):
+            raise WrongLocation(scanned.strip(), location.location)
+        self.status = TASK_AT_LOCATION
+
+    def rejected_scan(self, badge: str, step: str, err: WrongLocation | WrongItem) -> ScanRejected:
+        """Describe a refused scan as the event the centre counts."""
+        return ScanRejected(self.task_id, step, err.expected[:128], err.scanned[:128], badge)
+
+    def pick(self, badge: str, scanned: str, item: Item, qty: int, on_hand: int) -> list[Event]:
+        """Take qty of the item from the location to the pack area; return the events it causes."""
+        self.check_worker(badge)
+        if self.status != TASK_AT_LOCATION:
+            raise ScanLocationFirst(self.location)
+        if not matches_item(scanned, item.sku, item.gtins):
+            raise WrongItem(scanned.strip(), self.sku, self.location)
+        return self._take(badge, qty, on_hand)
+
+    def report_short(self, badge: str, qty_found: int, reason: str, on_hand: int) -> list[Event]:
+        """Pick what was found, then close the task short by the rest."""
+        self.check_worker(badge)
+        events = self._take(badge, qty_found, on_hand) if qty_found else []
+        if self.done:
+            return events  # what was found covered the task after all
+        events.append(TaskShorted(self.task_id, self.order_id, self.line_no, self.sku, self.location,
+                                  self.remaining, reason, badge))
+        self.status, self.short_reason = TASK_SHORT, reason
+        return events
+
+    def short_at_release(self, reason: str) -> TaskShorted:
+        """Close a task no location can fill, before anybody walks to it."""
+        self.status, self.short_reason = TASK_SHORT, reason
+        return TaskShorted(self.task_id, self.order_id, self.line_no, self.sku, self.location, self.qty,
+                           reason, SYSTEM_PICKER)
+
+    def cancel(self) -> bool:
+        """Cancel the task unless it is finished; say whether it changed."""
+        if self.done:
+            return False
+        self.status = TASK_CANCELLED
+        return True
+
+    def _take(self, badge: str, qty: int, on_hand: int) -> list[Event]:
+        if qty < 1 or qty > self.remaining:
+            raise TooMany(self.remaining)
+        if qty > on_hand:
+            raise NotEnoughStock(on_hand, self.sku, self.location)
+        self.picked_qty += qty
+        if self.picked_qty == self.qty:
+            self.status = TASK_PICKED
+        return [
+            StockChanged(self.location, self.sku, -qty, "pick", self.task_id),
+            StockChanged(VIRTUAL_PACK, self.sku, qty, "pick", self.task_id),
+            TaskPicked(self.task_id, self.order_id, self.line_no, self.sku, self.location, qty, badge),
+        ]

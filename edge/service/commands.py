@@ -1,0 +1,106 @@
+"""Commands the edge handles; picker commands carry the device's op_id for idempotency."""
+from dataclasses import asdict, dataclass, field
+
+
+@dataclass(frozen=True)
+class Command:
+    def fingerprint(self) -> dict:
+        """Return what makes two requests with one op_id the same request."""
+        return {"command": type(self).__name__,
+                **{k: v for k, v in asdict(self).items() if k not in ("badge", "device_id")}}
+
+
+@dataclass(frozen=True)
+class SignIn(Command):
+    badge: str
+    pin: str
+    device_id: str
+
+
+@dataclass(frozen=True)
+class AssignNextTask(Command):
+    badge: str
+    device_id: str
+
+
+@dataclass(frozen=True)
+class ScanLocation(Command):
+    task_id: str
+    barcode: str
+    badge: str
+    device_id: str
+    op_id: str
+    scanned_at: str = ""
+
+
+@dataclass(frozen=True)
+class ConfirmPick(Command):
+    task_id: str
+    barcode: str
+    qty: int
+    badge: str
+    device_id: str
+    op_id: str
+    scanned_at: str = ""
+
+
+@dataclass(frozen=True)
+class ReportShortPick(Command):
+    task_id: str
+    qty_found: int
+    reason: str
+    badge: str
+    device_id: str
+    op_id: str
+    scanned_at: str = ""
+
+
+@dataclass(frozen=True)
+class CloseCarton(Command):
+    order_id: str
+    badge: str
+    device_id: str
+    op_id: str
+
+
+@dataclass(frozen=True)
+class ConfirmShipment(Command):
+    order_id: str
+    badge: str
+    device_id: str
+    op_id: str
+
+
+@dataclass(frozen=True)
+class ReleaseOrder(Command):
+    """Release an order the centre allocated to this site (command order.allocated)."""
+
+    order_id: str
+    customer: str
+    priority: int
+    requested_ship_date: str
+    lines: list[dict]
+    cmd_event_id: str = ""
+
+
+@dataclass(frozen=True)
+class CancelOrder(Command):
+    order_id: str
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class UpsertItem(Command):
+    sku: str
+    description: str = ""
+    gtins: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class SeedSite(Command):
+    """Load a site's locations, pickers and counted stock; a second run with the same file changes nothing."""
+
+    site_id: str
+    locations: list[dict] = field(default_factory=list)
+    pickers: list[dict] = field(default_factory=list)
+    stock: list[dict] = field(default_factory=list)

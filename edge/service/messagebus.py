@@ -1,0 +1,29 @@
+"""Route each command to its handler with a fresh unit of work."""
+from typing import Callable
+
+from . import commands, orders, picking, site_setup
+from .unit_of_work import UnitOfWork
+
+HANDLERS: dict[type, Callable] = {
+    commands.SignIn: picking.sign_in,
+    commands.AssignNextTask: picking.assign_next_task,
+    commands.ScanLocation: picking.scan_location,
+    commands.ConfirmPick: picking.confirm_pick,
+    commands.ReportShortPick: picking.report_short_pick,
+    commands.ReleaseOrder: orders.release_order,
+    commands.CancelOrder: orders.cancel_order,
+    commands.UpsertItem: orders.upsert_item,
+    commands.CloseCarton: orders.close_carton,
+    commands.ConfirmShipment: orders.confirm_shipment,
+    commands.SeedSite: site_setup.seed_site,
+}
+
+
+class MessageBus:
+    """Handle commands one at a time, each in its own unit of work."""
+
+    def __init__(self, uow_factory: Callable[[], UnitOfWork]):
+        self.uow_factory = uow_factory
+
+    def handle(self, cmd: commands.Command):
+        return HANDLERS[type(cmd)](cmd, self.uow_factory())

@@ -1,0 +1,61 @@
+"""Answers the handheld API gives, stored with each op_id so a replay gets the very same answer."""
+from dataclasses import dataclass
+from http import HTTPStatus
+
+from edge.domain.catalogue import Item, Location
+from edge.domain.errors import DomainError
+from edge.domain.picking import PickTask
+
+STATUS_BY_CODE = {
+    "sign_in_failed": 401,
+    "not_your_task": 403,
+    "unknown_task": 404,
+    "unknown_order": 404,
+    "too_many": 422,
+    "wrong_location": 409,
+    "wrong_item": 409,
+    "scan_location_first": 409,
+    "not_enough_stock": 409,
+    "task_closed": 409,
+    "order_not_picked": 409,
+    "order_not_packed": 409,
+    "nothing_to_pack": 409,
+    "order_closed": 409,
+    "op_id_reused": 409,
+    "site_mismatch": 409,
+}
+
+
+@dataclass(frozen=True)
+class Outcome:
+    status: int
+    body: dict
+    replayed: bool = False
+
+
+def status_for(err: DomainError) -> int:
+    return STATUS_BY_CODE.get(err.code, 409)
+
+
+def error_body(status: int, code: str, message: str, errors: dict | None = None) -> dict:
+    """Build the one error shape every refusal of the API uses."""
+    body = {"code": status, "status": HTTPStatus(status).phrase, "error": code, "message": message}
+    if errors:
+        body["errors"] = errors
+    return body
+
+
+def refusal(err: DomainError) -> Outcome:
+    status = status_for(err)
+    return Outcome(status, error_body(status, err.code, err.message))
+
+
+def task_view(task: PickTask, location: Location | None, item: Item | None) -> dict:
+    """Describe a task with everything the handheld needs to check scans itself."""
+    return {
+        "task_id": task.task_id, "order_id": task.order_id, "line_no": task.line_no, "sku": task.sku,
+        "description": item.description if item else "", "location": task.location,
+        "location_barcode": location.barcode if location else "",
+        "item_barcodes": item.barcodes() if item else [task.sku],
+        "qty": task.qty, "picked_qty": task.picked_qty, "status": task.status, "next_step": task.next_step,
+    }

@@ -1,0 +1,122 @@
+"""Handlers for the picker's walk: sign in, take the next task, scan the location, pick or report short."""
+import secrets
+
+from edge.domain.catalogue import Item, Location, decoy_pin_hash, token_digest, verify_pin
+from edge.domain.errors import SignInFailed, UnknownTask, WrongItem, WrongLocation
+from edge.domain.events import Event, StockChanged
+from edge.domain.picking import PickTask
+
+from .commands import AssignNextTask, ConfirmPick, ReportShortPick, ScanLocation, SignIn
+from .idempotency import idempotent
+from .outcomes import task_view
+from .unit_of_work import Origin, ScanError, UnitOfWork
+
+
+def sign_in(cmd: SignIn, uow: UnitOfWork) -> dict:
+    """Open a session for a picker whose badge and PIN match."""
+    with uow:
+        picker = uow.pickers.get(cmd.badge)
+        pin_ok = verify_pin(cmd.pin, picker.pin_hash if picker else decoy_pin_hash())
+        if picker is None or not pin_ok:
+            raise SignInFailed()
+        token = secrets.token_urlsafe(32)
+        uow.sessions.add(token_digest(token), picker.badge, cmd.device_id, uow.now())
+        uow.commit()
+    return {"token": token, "picker": {"badge": picker.badge, "name": picker.name}}
+
+
+def assign_next_task(cmd: AssignNextTask, uow: UnitOfWork) -> dict:
+    """Give the picker their unfinished task, else the most urgent open one."""
+    with uow:
+        task = uow.tasks.next_for(cmd.badge)
+        if task is None:
+            return {"task": None, "message": "No tasks waiting. Check again in a minute."}
+        task.assign(cmd.badge, cmd.device_id)
+        uow.tasks.save(task)
+        uow.commit()
+        view = describe(task, uow)
+    step = ("Scan the item" if task.next_step == "scan_item" else "Go to {loc} and scan the location label")
+    return {"task": view, "message": f"{step.format(loc=task.location)}: {task.remaining} x {task.sku}."}
+
+
+@idempotent()
+def scan_location(cmd: ScanLocation, uow: UnitOfWork) -> dict:
+    """Confirm the picker is at the task's location; a wrong label is refused and counted."""
+    task = _task(uow, cmd.task_id)
+    location = uow.locations.get(task.location) or Location(task.location, task.location)
+    try:
+        task.scan_location(cmd.badge, cmd.barcode, location)
+    except WrongLocation as err:
+        _count_rejected(uow, cmd, task, "location", err)
+        raise
+    uow.tasks.save(task)
+    return {"task": describe(task, uow),
+            "message": f"Location {task.location} confirmed. Scan {task.sku} and enter the quantity."}
+
+
+@idempotent()
+def confirm_pick(cmd: ConfirmPick, uow: UnitOfWork) -> dict:
+    """Take the scanned item from the location; a wrong item is refused and counted."""
+    task = _task(uow, cmd.task_id)
+    item = uow.items.get(task.sku) or Item(task.sku)
+    try:
+        events = task.pick(cmd.badge, cmd.barcode, item, cmd.qty, uow.stock.on_hand(task.location, task.sku))
+    except WrongItem as err:
+        _count_rejected(uow, cmd, task, "item", err)
+        raise
+    order_status = _record_progress(uow, cmd, task, events)
+    message = (f"Task done: {task.picked_qty} x {task.sku}. Press Next task." if task.done
+               else f"Picked {cmd.qty} x {task.sku}. {task.remaining} left: scan the next one.")
+    return {"task": describe(task, uow), "order_status": order_status, "message": message}
+
+
+@idempotent()
+def report_short_pick(cmd: ReportShortPick, uow: UnitOfWork) -> dict:
+    """Pick what was found and close the task short by the rest."""
+    task = _task(uow, cmd.task_id)
+    short_by = task.remaining - cmd.qty_found
+    events = task.report_short(cmd.badge, cmd.qty_found, cmd.reason,
+                               uow.stock.on_hand(task.location, task.sku))
+    order_status = _record_progress(uow, cmd, task, events)
+    message = (f"Short pick recorded: {short_by} x {task.sku} missing. Press Next task." if short_by
+               else "All found after all: task done. Press Next task.")
+    return {"task": describe(task, uow), "order_status": order_status, "message": message}
+
+
+def describe(task: PickTask, uow: UnitOfWork) -> dict:
+    return task_view(task, uow.locations.get(task.location), uow.items.get(task.sku))
+
+
+def apply_stock(uow: UnitOfWork, events: list[Event]) -> None:
+    """Keep the stock table equal to the sum of the stock deltas the site has sent."""
+    for event in events:
+        if isinstance(event, StockChanged):
+            uow.stock.change(event.location, event.sku, event.qty_delta)
+
+
+def _task(uow: UnitOfWork, task_id: str) -> PickTask:
+    task = uow.tasks.get(task_id)
+    if task is None:
+        raise UnknownTask(task_id)
+    return task
+
+
+def _origin(cmd) -> Origin:
+    return Origin(cmd.device_id, cmd.op_id, cmd.scanned_at)
+
+
+def _count_rejected(uow: UnitOfWork, cmd, task: PickTask, step: str, err: WrongLocation | WrongItem) -> None:
+    event = task.rejected_scan(cmd.badge, step, err)
+    uow.scan_errors.add(ScanError(task.task_id, step, event.expected, event.scanned, cmd.badge, cmd.device_id,
+                                  uow.now()))
+    uow.emit([event], _origin(cmd))
+
+
+def _record_progress(uow: UnitOfWork, cmd, task: PickTask, events: list[Event]) -> str:
+    apply_stock(uow, events)
+    uow.tasks.save(task)
+    order = uow.orders.get(task.order_id)
+    events = [*events, *order.track_progress(uow.tasks.for_order(order.order_id))]
+    uow.orders.save(order)
+    uow.emit(events, _origin(cmd))
+    return order.status

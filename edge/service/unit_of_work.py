@@ -1,0 +1,140 @@
+"""The unit of work: repositories plus an outbox, committed together or not at all."""
+import abc
+from dataclasses import dataclass
+from typing import Protocol
+
+from edge.domain.catalogue import Item, Location, Picker
+from edge.domain.events import Event
+from edge.domain.orders import Carton, Order
+from edge.domain.picking import PickTask
+from edge.domain.release import StockSlot
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Who caused events and when: the device, its op_id and the device clock."""
+
+    device_id: str | None = None
+    op_id: str | None = None
+    occurred_at: str = ""
+
+
+@dataclass
+class OpRecord:
+    """The first answer to an op_id, kept so a replay gets the same answer."""
+
+    op_id: str
+    badge: str
+    device_id: str
+    endpoint: str
+    request_hash: str
+    status_code: int
+    response: dict
+    created_at: str
+
+
+@dataclass
+class ScanError:
+    task_id: str
+    step: str
+    expected: str
+    scanned: str
+    badge: str
+    device_id: str
+    at: str
+
+
+class LocationRepository(Protocol):
+    def get(self, location: str) -> Location | None: ...
+    def save(self, location: Location) -> None: ...
+
+
+class ItemRepository(Protocol):
+    def get(self, sku: str) -> Item | None: ...
+    def save(self, item: Item) -> None: ...
+
+
+class PickerRepository(Protocol):
+    def get(self, badge: str) -> Picker | None: ...
+    def save(self, picker: Picker) -> None: ...
+
+
+class SessionRepository(Protocol):
+    def add(self, token_hash: str, badge: str, device_id: str, created_at: str) -> None: ...
+
+
+class OrderRepository(Protocol):
+    def get(self, order_id: str) -> Order | None: ...
+    def add(self, order: Order) -> None: ...
+    def save(self, order: Order) -> None: ...
+
+
+class TaskRepository(Protocol):
+    def get(self, task_id: str) -> PickTask | None: ...
+    def for_order(self, order_id: str) -> list[PickTask]: ...
+    def next_for(self, badge: str) -> PickTask | None: ...
+    def next_id(self) -> str: ...
+    def add(self, task: PickTask) -> None: ...
+    def save(self, task: PickTask) -> None: ...
+
+
+class StockRepository(Protocol):
+    def on_hand(self, location: str, sku: str) -> int: ...
+    def slots(self, sku: str) -> list[StockSlot]: ...
+    def change(self, location: str, sku: str, qty_delta: int) -> None: ...
+
+
+class CartonRepository(Protocol):
+    def next_id(self) -> str: ...
+    def add(self, carton: Carton) -> None: ...
+    def for_order(self, order_id: str) -> list[Carton]: ...
+
+
+class OpRepository(Protocol):
+    def get(self, op_id: str) -> OpRecord | None: ...
+    def add(self, op: OpRecord) -> None: ...
+
+
+class ScanErrorRepository(Protocol):
+    def add(self, error: ScanError) -> None: ...
+
+
+class UnitOfWork(abc.ABC):
+    """Open with `with uow:`; nothing is kept unless commit() is called inside."""
+
+    site_id: str
+    locations: LocationRepository
+    items: ItemRepository
+    pickers: PickerRepository
+    sessions: SessionRepository
+    orders: OrderRepository
+    tasks: TaskRepository
+    stock: StockRepository
+    cartons: CartonRepository
+    ops: OpRepository
+    scan_errors: ScanErrorRepository
+
+    def __enter__(self) -> "UnitOfWork":
+        self.pending: list[tuple[Event, Origin]] = []
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.rollback()
+
+    def emit(self, events: list[Event], origin: Origin = Origin()) -> None:
+        """Queue events for the outbox; they are written by commit(), in order, with the state change."""
+        self.pending.extend((event, origin) for event in events)
+
+    def commit(self) -> None:
+        self._commit(self.pending)
+        self.pending = []
+
+    @abc.abstractmethod
+    def _commit(self, events: list[tuple[Event, Origin]]) -> None: ...
+
+    @abc.abstractmethod
+    def rollback(self) -> None: ...
+
+    @abc.abstractmethod
+    def now(self) -> str:
+        """Return the edge clock as UTC ISO-8601."""

@@ -1,0 +1,50 @@
+"""The edge's Flask app: the handheld JSON API under /api/v1 and a small status page."""
+from dataclasses import dataclass
+
+from flask import Flask
+
+from edge.domain.errors import DomainError
+from edge.service.messagebus import MessageBus
+
+from .errors import ApiRefusal, EdgeApi, handle_api_refusal, handle_domain_error
+
+MAX_BODY_BYTES = 256 * 1024
+
+
+@dataclass
+class EdgeServices:
+    """What the views need, kept on app.extensions so nothing lives at module level."""
+
+    bus: MessageBus
+    db_path: str
+    site_id: str
+    sync: object | None = None
+
+
+def create_app(config: dict, bus: MessageBus | None = None) -> Flask:
+    """Build the app for one site's database: SITE_ID, DB_PATH and optionally SYNC (nudge() and health())."""
+    from edge.adapters.migrations import init_database
+    from edge.bootstrap import build_bus
+
+    from .api import orders, picking, sessions, status
+    from .dashboard import dashboard
+
+    app = Flask(__name__)
+    app.json.sort_keys = False  # keep fields in the order the API documents them
+    app.config.update(
+        API_TITLE="WES edge", API_VERSION="v1", OPENAPI_VERSION="3.0.3", OPENAPI_URL_PREFIX="/api",
+        OPENAPI_JSON_PATH="openapi.json", MAX_CONTENT_LENGTH=MAX_BODY_BYTES)
+    app.config.update(config)
+    site_id, db_path, sync = config["SITE_ID"], config["DB_PATH"], config.get("SYNC")
+    init_database(db_path, site_id)
+    if bus is None:
+        bus = build_bus(db_path, on_commit=sync.nudge if sync is not None else lambda: None)
+    app.extensions["wes_edge"] = EdgeServices(bus, db_path, site_id, sync)
+    api = EdgeApi(app)
+    # Registered after EdgeApi so our shape wins over flask-smorest's default error handler.
+    app.register_error_handler(DomainError, handle_domain_error)
+    app.register_error_handler(ApiRefusal, handle_api_refusal)
+    for blueprint in (sessions.blp, picking.blp, orders.blp, status.public):
+        api.register_blueprint(blueprint, url_prefix="/api/v1")
+    app.register_blueprint(dashboard)
+    return app

@@ -1,0 +1,40 @@
+"""Blueprints of the handheld API: parse the request, build a command, hand it to the bus, answer."""
+from flask import current_app, g, request
+from flask_smorest import Blueprint
+
+from edge.adapters.queries import picker_for_token
+from edge.domain.catalogue import token_digest
+from edge.service.outcomes import Outcome
+from sync.sqlite_store import read_connection
+
+from ..errors import ApiRefusal
+
+
+def services():
+    return current_app.extensions["wes_edge"]
+
+
+def answer(outcome: Outcome):
+    """Send a handler's outcome, saying when it is the stored answer to a replayed op_id."""
+    headers = {"Idempotent-Replayed": "true"} if outcome.replayed else {}
+    return outcome.body, outcome.status, headers
+
+
+def require_picker() -> None:
+    """Find the signed-in picker from the bearer token, before anything in the request is read."""
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    picker = None
+    if scheme.lower() == "bearer" and token.strip():
+        with read_connection(services().db_path) as conn:
+            picker = picker_for_token(conn, token_digest(token.strip()))
+    if picker is None:
+        raise ApiRefusal(401, "not_signed_in", "You are not signed in or your session ended. "
+                                               "Scan your badge and enter your PIN.")
+    g.picker = picker
+
+
+def signed_in_blueprint(name: str, import_name: str, description: str) -> Blueprint:
+    """Make a blueprint whose every endpoint needs a signed-in picker."""
+    blp = Blueprint(name, import_name, description=description)
+    blp.before_request(require_picker)
+    return blp

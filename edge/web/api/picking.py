@@ -1,0 +1,51 @@
+"""The picker's walk: next task, location scan, item scan with quantity, short pick."""
+from flask import g
+from flask.views import MethodView
+
+from edge.service.commands import AssignNextTask, ConfirmPick, ReportShortPick, ScanLocation
+
+from ..schemas import LocationScanV1Schema, PickV1Schema, ShortPickV1Schema
+from . import answer, services, signed_in_blueprint
+
+blp = signed_in_blueprint("picking", __name__, "Pick tasks for the signed-in picker")
+
+
+@blp.route("/tasks/next")
+class NextTask(MethodView):
+    @blp.response(200)
+    def get(self):
+        """Get (and take) the picker's next task: their unfinished one first, else the most urgent open one."""
+        return services().bus.handle(AssignNextTask(g.picker["badge"], g.picker["device_id"]))
+
+
+@blp.route("/tasks/<task_id>/location-scan")
+class LocationScan(MethodView):
+    @blp.arguments(LocationScanV1Schema)
+    @blp.response(200)
+    def post(self, body, task_id):
+        """Scan the label of the task's location."""
+        return answer(services().bus.handle(ScanLocation(
+            task_id, body["barcode"], g.picker["badge"], g.picker["device_id"], body["op_id"],
+            body.get("scanned_at", ""))))
+
+
+@blp.route("/tasks/<task_id>/picks")
+class Picks(MethodView):
+    @blp.arguments(PickV1Schema)
+    @blp.response(200)
+    def post(self, body, task_id):
+        """Scan the item and confirm how many were taken."""
+        return answer(services().bus.handle(ConfirmPick(
+            task_id, body["barcode"], body["qty"], g.picker["badge"], g.picker["device_id"], body["op_id"],
+            body.get("scanned_at", ""))))
+
+
+@blp.route("/tasks/<task_id>/short")
+class ShortPick(MethodView):
+    @blp.arguments(ShortPickV1Schema)
+    @blp.response(200)
+    def post(self, body, task_id):
+        """Report that fewer than asked are at the location: pick what was found, close the task short."""
+        return answer(services().bus.handle(ReportShortPick(
+            task_id, body["qty_found"], body["reason"], g.picker["badge"], g.picker["device_id"], body["op_id"],
+            body.get("scanned_at", ""))))

@@ -1,0 +1,74 @@
+"""Request schemas of the handheld API; unknown fields are refused."""
+from marshmallow import RAISE, Schema, ValidationError, fields, post_load, validate
+
+from protocols.status import ORDER_STATUSES
+
+CODE = validate.Length(min=1, max=64)
+BARCODE = validate.Length(min=1, max=128)
+
+
+class StrictInt(fields.Integer):
+    """An integer that must be a JSON number without a fraction: no strings, no booleans."""
+
+    def __init__(self, **kwargs):
+        super().__init__(strict=True, **kwargs)
+
+    def _validated(self, value):
+        if isinstance(value, bool):
+            raise self.make_error("invalid")
+        return super()._validated(value)
+
+
+class _Strict(Schema):
+    class Meta:
+        unknown = RAISE
+
+
+class _Op(_Strict):
+    op_id = fields.UUID(required=True, metadata={"description": "UUID made on the device for this action"})
+
+    @post_load
+    def text_ids(self, data, **kwargs):
+        data["op_id"] = str(data["op_id"])
+        if data.get("scanned_at") is not None:
+            data["scanned_at"] = data["scanned_at"].isoformat()
+        return data
+
+
+class SignInV1Schema(_Strict):
+    badge = fields.String(required=True, validate=CODE)
+    pin = fields.String(required=True, validate=validate.Length(min=1, max=32))
+    device_id = fields.String(required=True, validate=CODE)
+
+
+class OpV1Schema(_Op):
+    pass
+
+
+class LocationScanV1Schema(_Op):
+    barcode = fields.String(required=True, validate=BARCODE)
+    scanned_at = fields.AwareDateTime(format="iso", metadata={"description": "device clock, ISO-8601 with offset"})
+
+
+class PickV1Schema(_Op):
+    barcode = fields.String(required=True, validate=BARCODE)
+    qty = StrictInt(required=True, validate=validate.Range(min=1, max=100_000))
+    scanned_at = fields.AwareDateTime(format="iso")
+
+
+class ShortPickV1Schema(_Op):
+    qty_found = StrictInt(required=True, validate=validate.Range(min=0, max=100_000))
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    scanned_at = fields.AwareDateTime(format="iso")
+
+
+class OrderFilterV1Schema(_Strict):
+    status = fields.String(metadata={"description": "comma-separated order statuses, e.g. picked,short"})
+
+    @post_load
+    def split(self, data, **kwargs):
+        statuses = [s.strip() for s in data.get("status", "").split(",") if s.strip()]
+        unknown = [s for s in statuses if s not in ORDER_STATUSES]
+        if unknown:
+            raise ValidationError({"status": [f"unknown status {', '.join(unknown)}; use {', '.join(ORDER_STATUSES)}"]})
+        return {"statuses": statuses}

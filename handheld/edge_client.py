@@ -1,0 +1,76 @@
+"""Talk to the site's edge handheld API over HTTP/JSON (stdlib only, so it runs on a handheld)."""
+import json
+import uuid
+from urllib import error, request
+
+
+class EdgeUnreachable(Exception):
+    """Raise when the edge cannot be reached: the op may be queued and replayed later."""
+
+
+class EdgeRefused(Exception):
+    """Raise when the edge answers with an error: carries its code and operator message."""
+
+    def __init__(self, status: int, code: str, message: str):
+        super().__init__(f"{status} {code}: {message}")
+        self.status, self.code, self.message = status, code, message
+
+
+class EdgeClient:
+    """Call the handheld API as one device; every mutating call carries a fresh op_id."""
+
+    def __init__(self, base_url: str, device_id: str, timeout: float = 10.0):
+        self.base_url, self.device_id, self.timeout = base_url.rstrip("/"), device_id, timeout
+        self.token: str | None = None
+
+    def sign_in(self, badge: str, pin: str) -> dict:
+        answer = self._call("POST", "/api/v1/sessions", {"badge": badge, "pin": pin, "device_id": self.device_id})
+        self.token = answer["token"]
+        return answer
+
+    def next_task(self) -> dict | None:
+        return self._call("GET", "/api/v1/tasks/next")["task"]
+
+    def scan_location(self, task_id: str, barcode: str, op_id: str | None = None) -> dict:
+        return self._mutate(f"/api/v1/tasks/{task_id}/location-scan", {"barcode": barcode}, op_id)
+
+    def pick(self, task_id: str, barcode: str, qty: int, op_id: str | None = None) -> dict:
+        return self._mutate(f"/api/v1/tasks/{task_id}/picks", {"barcode": barcode, "qty": qty}, op_id)
+
+    def short(self, task_id: str, qty_found: int, reason: str, op_id: str | None = None) -> dict:
+        return self._mutate(f"/api/v1/tasks/{task_id}/short", {"qty_found": qty_found, "reason": reason}, op_id)
+
+    def close_carton(self, order_id: str, op_id: str | None = None) -> dict:
+        return self._mutate(f"/api/v1/orders/{order_id}/cartons", {}, op_id)
+
+    def ship(self, order_id: str, op_id: str | None = None) -> dict:
+        return self._mutate(f"/api/v1/orders/{order_id}/shipment", {}, op_id)
+
+    def orders(self, statuses: list[str]) -> list[dict]:
+        answer = self._call("GET", "/api/v1/orders?status=" + ",".join(statuses))
+        return answer["orders"] if isinstance(answer, dict) else answer
+
+    def _mutate(self, path: str, body: dict, op_id: str | None) -> dict:
+        return self._call("POST", path, dict(body, op_id=op_id or str(uuid.uuid4())))
+
+    def _call(self, method: str, path: str, body: dict | None = None) -> dict:
+        headers = {"Accept": "application/json"}
+        data = None
+        if body is not None:
+            data = json.dumps(body).encode()
+            headers["Content-Type"] = "application/json"
+        if self.token:
+            headers["Authorization"] = f"Bearer {self.token}"
+        req = request.Request(self.base_url + path, data=data, method=method, headers=headers)
+        try:
+            with request.urlopen(req, timeout=self.timeout) as resp:
+                raw = resp.read()
+        except error.HTTPError as err:
+            try:
+                problem = json.loads(err.read() or b"{}")
+            except ValueError:
+                problem = {}
+            raise EdgeRefused(err.code, problem.get("error", "error"), problem.get("message", str(err))) from None
+        except (error.URLError, OSError) as err:
+            raise EdgeUnreachable(f"edge at {self.base_url} unreachable: {err}") from None
+        return json.loads(raw) if raw else {}

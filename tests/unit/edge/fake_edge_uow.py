@@ -1,0 +1,140 @@
+"""An in-memory unit of work for handler tests: same repository ports, no I/O."""
+import copy
+
+from edge.domain.catalogue import VIRTUAL_PACK
+from edge.domain.release import StockSlot
+from edge.service.unit_of_work import UnitOfWork
+from protocols.status import ORDER_PICKING, ORDER_RELEASED, TASK_ASSIGNED, TASK_AT_LOCATION, TASK_OPEN
+
+
+class FakeKeyed:
+    """Store copies by key, as a database would: a loaded object is never the stored one."""
+
+    def __init__(self, key: str, rows=()):
+        self.key, self.rows = key, {getattr(r, key): copy.deepcopy(r) for r in rows}
+
+    def get(self, key):
+        row = self.rows.get(key)
+        return copy.deepcopy(row) if row is not None else None
+
+    def save(self, row) -> None:
+        self.rows[getattr(row, self.key)] = copy.deepcopy(row)
+
+    add = save
+
+
+class FakeSessions:
+    def __init__(self):
+        self.rows = {}
+
+    def add(self, token_hash, badge, device_id, created_at) -> None:
+        self.rows[token_hash] = (badge, device_id, created_at)
+
+
+class FakeTasks(FakeKeyed):
+    def __init__(self, uow, rows=()):
+        super().__init__("task_id", rows)
+        self.uow, self.counter = uow, len(self.rows)
+
+    def for_order(self, order_id):
+        return [copy.deepcopy(t) for t in sorted(self.rows.values(), key=lambda t: (t.line_no, t.pick_seq))
+                if t.order_id == order_id]
+
+    def next_for(self, badge):
+        own = [t for t in self.rows.values() if t.picker == badge and t.status in (TASK_ASSIGNED, TASK_AT_LOCATION)]
+        if own:
+            return copy.deepcopy(own[0])
+        orders = self.uow.orders.rows
+
+        def urgency(task):
+            order = orders[task.order_id]
+            return (order.priority, order.requested_ship_date, order.order_id, task.pick_seq, task.task_id)
+
+        open_tasks = [t for t in self.rows.values() if t.status == TASK_OPEN
+                      and orders[t.order_id].status in (ORDER_RELEASED, ORDER_PICKING)]
+        return copy.deepcopy(min(open_tasks, key=urgency)) if open_tasks else None
+
+    def next_id(self):
+        self.counter += 1
+        return f"T{self.counter}"
+
+
+class FakeStock:
+    def __init__(self, uow, quants: dict[tuple[str, str], int] | None = None):
+        self.uow, self.quants = uow, dict(quants or {})
+
+    def on_hand(self, location, sku):
+        return self.quants.get((location, sku), 0)
+
+    def slots(self, sku):
+        slots = []
+        for (location, held_sku), qty in self.quants.items():
+            if held_sku != sku or location == VIRTUAL_PACK:
+                continue
+            reserved = sum(t.remaining for t in self.uow.tasks.rows.values()
+                           if t.sku == sku and t.location == location and not t.done)
+            slots.append(StockSlot(location, self.uow.locations.rows[location].pick_seq, qty, reserved))
+        return sorted(slots, key=lambda s: s.pick_seq)
+
+    def change(self, location, sku, qty_delta):
+        self.quants[(location, sku)] = self.quants.get((location, sku), 0) + qty_delta
+
+
+class FakeCartons(FakeKeyed):
+    def __init__(self):
+        super().__init__("carton_id")
+
+    def next_id(self):
+        return f"C{len(self.rows) + 1}"
+
+    def for_order(self, order_id):
+        return [copy.deepcopy(c) for c in self.rows.values() if c.order_id == order_id]
+
+
+class FakeScanErrors:
+    def __init__(self):
+        self.rows = []
+
+    def add(self, error):
+        self.rows.append(error)
+
+
+class FakeUnitOfWork(UnitOfWork):
+    """Keep committed state and outbox in lists and dicts; a rollback restores the last commit."""
+
+    def __init__(self, site_id="DC01", locations=(), items=(), pickers=(), orders=(), tasks=(), stock=None,
+                 now="2025-03-03T09:00:00+00:00"):
+        self.site_id, self._now = site_id, now
+        self.locations = FakeKeyed("location", locations)
+        self.items = FakeKeyed("sku", items)
+        self.pickers = FakeKeyed("badge", pickers)
+        self.sessions = FakeSessions()
+        self.orders = FakeKeyed("order_id", orders)
+        self.tasks = FakeTasks(self, tasks)
+        self.stock = FakeStock(self, stock)
+        self.cartons = FakeCartons()
+        self.ops = FakeKeyed("op_id")
+        self.scan_errors = FakeScanErrors()
+        self.outbox: list = []  # (event, origin) pairs in commit order
+        self.commits = 0
+        self._snapshot = self._state()
+
+    def _state(self):
+        state = {k: v for k, v in vars(self).items() if not k.startswith("_") and k != "pending"}
+        return copy.deepcopy(state, {id(self): self})  # repositories point back at this uow, not a copy
+
+    def _commit(self, events):
+        self.outbox.extend(events)
+        self.commits += 1
+        self._snapshot = self._state()
+
+    def rollback(self):
+        for name, value in copy.deepcopy(self._snapshot, {id(self): self}).items():
+            setattr(self, name, value)
+
+    def now(self):
+        return self._now
+
+    @property
+    def events(self):
+        return [event for event, _ in self.outbox]
