@@ -62,6 +62,7 @@ def summary(central_url: str, edge_url: str, order_ids: list[str], started: floa
         "events_synced": sum(s["hwm"] for s in streams), "edge_events": edge_sync.get("last_seq"),
         "outbox_depth": edge_sync.get("outbox_depth"), "inventory_matches": edge_stock == central_stock,
         "stock_rows": len(edge_stock), "pick_accuracy": metrics.get("pick_accuracy"),
+        "wrong_scans": metrics.get("scans_rejected"),
         "seconds": round(time.monotonic() - started, 1),
     }
 
@@ -113,8 +114,8 @@ def main(argv: list[str] | None = None) -> int:
                 time.sleep(1)
 
         def all_done() -> bool:
-            orders = http_json("GET", f"{central.url}/api/v1/orders?status=shipped&limit=100000")[1]
-            return len(orders.get("orders", orders)) >= len(order_ids)
+            orders = http_json("GET", f"{central.url}/api/v1/orders?status=shipped&limit=1000")[1]
+            return len(orders) >= len(order_ids)
         wait_for(all_done, args.timeout, "every order to be shipped at the centre")
         stop.set()
         wait_for(lambda: http_json("GET", f"{edge.url}/api/v1/sync")[1].get("outbox_depth") == 0, 60,

@@ -53,7 +53,11 @@ class ServiceProcess:
                 [sys.executable, "-m", self.package, "serve", *self.args, "--host", "127.0.0.1",
                  "--port", str(self.port)],
                 stdout=log, stderr=log, stdin=subprocess.DEVNULL, env=dict(os.environ, PYTHONUNBUFFERED="1"))
-        wait_healthy(self.url, self.process)
+        try:
+            wait_healthy(self.url, self.process)
+        except RuntimeError:
+            self.kill()
+            raise
         return self
 
     def stop(self) -> None:

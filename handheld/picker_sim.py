@@ -51,8 +51,8 @@ class PickerSim:
                 self.stats["cartons"] += 1
                 self.client.ship(order["order_id"])
                 self.stats["shipments"] += 1
-            except EdgeRefused as err:  # another picker packed it first
-                log.info("%s: %s", self.badge, err.message)
+            except EdgeRefused as err:  # another picker got there first: not an error
+                log.debug("%s: %s", self.badge, err.message)
             return True
         return False
 

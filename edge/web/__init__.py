@@ -47,4 +47,6 @@ def create_app(config: dict, bus: MessageBus | None = None) -> Flask:
     for blueprint in (sessions.blp, picking.blp, orders.blp, status.public):
         api.register_blueprint(blueprint, url_prefix="/api/v1")
     app.register_blueprint(dashboard)
+    # Liveness at the root too, where load balancers and the centre's launcher look for it.
+    app.add_url_rule("/health", "health", lambda: {"status": "ok", "site": site_id})
     return app

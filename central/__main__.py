@@ -1,0 +1,84 @@
+"""Command line of the centre: `wes-central serve` and `wes-central seed`."""
+import argparse
+import logging
+import signal
+import sys
+
+log = logging.getLogger("central")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="wes-central", description="Central order and inventory hub of the WES.")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    serve = commands.add_parser("serve", help="run the API and the sync endpoint",
+                                description="Serve the HTTP API (waitress) and sync with sites over MQTT.")
+    serve.add_argument("--db", default="central.db", help="SQLite database file (default: %(default)s)")
+    serve.add_argument("--mqtt-url", default="mqtt://127.0.0.1:1883", help="broker URL (default: %(default)s)")
+    serve.add_argument("--host", default="127.0.0.1", help="HTTP listen address (default: %(default)s)")
+    serve.add_argument("--port", type=int, default=8000, help="HTTP port (default: %(default)s)")
+    serve.add_argument("--seed", metavar="FILE", help="load sites and items from this catalogue file first")
+    serve.add_argument("--resend-after", type=float, default=30.0,
+                       help="seconds without an ack before commands are resent (default: %(default)s)")
+
+    seed = commands.add_parser("seed", help="load sites and items from a catalogue file (idempotent)",
+                               description="Create missing sites and items, update changed ones.")
+    seed.add_argument("--db", required=True, help="SQLite database file")
+    seed.add_argument("--file", required=True, help="catalogue JSON: {\"sites\": [...], \"items\": [...]}")
+    return parser
+
+
+def seed(db_path: str, path: str) -> dict:
+    """Load a catalogue file into the database; return what changed."""
+    from central.adapters.catalogue_file import load_catalogue
+    from central.bootstrap import bootstrap_bus, migrate
+
+    cmd = load_catalogue(path)
+    migrate(db_path)
+    return bootstrap_bus(db_path).handle(cmd)
+
+
+def serve(args: argparse.Namespace) -> None:
+    """Run waitress and the hub endpoint until SIGINT or SIGTERM, then stop both cleanly."""
+    import waitress
+
+    from central.bootstrap import build_central
+
+    if args.seed:
+        log.info("seeded %s", seed(args.db, args.seed))
+    central = build_central(args.db, args.mqtt_url, resend_after=args.resend_after)
+    server = waitress.create_server(central.app, host=args.host, port=args.port, threads=8)
+
+    def stop(signum, frame):
+        raise KeyboardInterrupt  # waitress's loop returns on it, then we stop the endpoint
+
+    signal.signal(signal.SIGTERM, stop)
+    central.endpoint.start()
+    log.info("serving on http://%s:%s, syncing via %s", args.host, args.port, args.mqtt_url)
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        log.info("stopping")
+        server.close()
+        central.endpoint.stop()  # publishes our offline state before disconnecting
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the wes-central command line."""
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        if args.command == "seed":
+            print(f"seeded {args.file} into {args.db}: {seed(args.db, args.file)}")
+        else:
+            serve(args)
+    except ValueError as err:
+        print(f"wes-central: {err}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

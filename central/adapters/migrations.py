@@ -1,0 +1,53 @@
+"""Schema of the centre's database (sqlite_utils.Migrations "central"), plus the sync tables."""
+from sqlite_utils import Database, Migrations
+
+from sync.sqlite_store import connect, sync_migrations
+
+central_migrations = Migrations("central")
+
+
+@central_migrations()
+def m001_central_tables(db: Database) -> None:
+    db.executescript("""
+    CREATE TABLE sites (
+        site_id TEXT PRIMARY KEY, name TEXT NOT NULL, online INTEGER NOT NULL DEFAULT 0,
+        last_state TEXT, last_seen_at TEXT);
+    CREATE TABLE items (
+        sku TEXT PRIMARY KEY, description TEXT NOT NULL DEFAULT '', gtins TEXT NOT NULL DEFAULT '[]');
+    CREATE TABLE locations (
+        site_id TEXT NOT NULL, location TEXT NOT NULL, barcode TEXT NOT NULL, zone TEXT NOT NULL DEFAULT '',
+        pick_seq INTEGER NOT NULL, PRIMARY KEY (site_id, location));
+    CREATE TABLE stock (
+        site_id TEXT NOT NULL, location TEXT NOT NULL, sku TEXT NOT NULL, lot TEXT NOT NULL DEFAULT '',
+        qty INTEGER NOT NULL, PRIMARY KEY (site_id, location, sku, lot));
+    -- allocation sums stock per sku over every site
+    CREATE INDEX stock_by_sku ON stock (sku, site_id);
+    CREATE TABLE orders (
+        order_id TEXT PRIMARY KEY, external_ref TEXT UNIQUE, customer TEXT NOT NULL,
+        priority INTEGER NOT NULL CHECK (priority BETWEEN 1 AND 9), requested_ship_date TEXT NOT NULL,
+        status TEXT NOT NULL, site_id TEXT, created_at TEXT NOT NULL, updated_at TEXT NOT NULL,
+        note TEXT NOT NULL DEFAULT '');
+    CREATE INDEX orders_by_status ON orders (status, priority, requested_ship_date);
+    CREATE INDEX orders_by_site ON orders (site_id, status);
+    CREATE TABLE order_lines (
+        order_id TEXT NOT NULL REFERENCES orders (order_id), line_no INTEGER NOT NULL, sku TEXT NOT NULL,
+        qty INTEGER NOT NULL CHECK (qty >= 1), picked_qty INTEGER NOT NULL DEFAULT 0,
+        short_qty INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (order_id, line_no));
+    CREATE INDEX order_lines_by_sku ON order_lines (sku);
+    CREATE TABLE order_status_history (
+        id INTEGER PRIMARY KEY, order_id TEXT NOT NULL REFERENCES orders (order_id), status TEXT NOT NULL,
+        at TEXT NOT NULL, source TEXT NOT NULL, note TEXT NOT NULL DEFAULT '');
+    CREATE INDEX order_status_history_by_order ON order_status_history (order_id, id);
+    CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
+    """)
+
+
+def migrate(db_path: str) -> None:
+    """Bring the database up to date (sync tables and central tables); safe to run every start."""
+    conn = connect(db_path)
+    try:
+        db = Database(conn)
+        sync_migrations.apply(db)
+        central_migrations.apply(db)
+    finally:
+        conn.close()

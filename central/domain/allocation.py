@@ -1,0 +1,81 @@
+"""Choose the site that fills an order: the centre's allocation rule.
+
+Rule (walking skeleton):
+
+1. A site's *on hand* for a sku is the sum of its stock rows over every location except the
+   virtual location ``PACK`` (picked goods waiting to ship are not available). Stock rows are
+   the sum of the site's signed stock deltas, so on hand can be negative; it then counts as is.
+2. A site's *available* qty of a sku is its on hand minus what is still outstanding on other
+   orders allocated to that site and not yet shipped or cancelled, where a line's outstanding
+   qty is ``qty - picked_qty - short_qty`` (never below 0).
+3. A site can fill an order if, for every sku of the order, its available qty covers the qty
+   asked (the sum over the order's lines for that sku). Only registered sites are candidates.
+4. Among the sites that can fill it, choose the one with the most total available over the
+   order's skus; a tie goes to the lowest site_id. If no site can fill it the order stays
+   received with the note "waiting for stock at any site" and is tried again later.
+5. When several waiting orders are tried together, they go in (priority, requested_ship_date,
+   order_id) order, and each allocation reserves its quantities before the next is tried.
+
+Orders are never split across sites and allocation never waits for a partial fill.
+"""
+from dataclasses import dataclass
+
+from .orders import Order
+
+PACK_LOCATION = "PACK"
+
+SkuQty = dict[str, int]
+
+
+@dataclass
+class Availability:
+    """What each candidate site can still promise, per sku."""
+
+    by_site: dict[str, SkuQty]
+
+    @classmethod
+    def from_stock(cls, sites: list[str], on_hand: dict[str, SkuQty],
+                   outstanding: dict[str, SkuQty]) -> "Availability":
+        """Build availability as on hand minus outstanding, for the candidate sites only."""
+        by_site = {}
+        for site in sites:
+            held, owed = on_hand.get(site, {}), outstanding.get(site, {})
+            by_site[site] = {sku: held.get(sku, 0) - owed.get(sku, 0) for sku in set(held) | set(owed)}
+        return cls(by_site)
+
+    def available(self, site: str, sku: str) -> int:
+        return self.by_site.get(site, {}).get(sku, 0)
+
+    def choose_site(self, demand: SkuQty) -> str | None:
+        """Return the site that can fill the whole demand with the most to spare, or None."""
+        fitting = [site for site in self.by_site
+                   if all(self.available(site, sku) >= qty for sku, qty in demand.items())]
+        if not fitting:
+            return None
+        return min(fitting, key=lambda site: (-sum(self.available(site, sku) for sku in demand), site))
+
+    def reserve(self, site: str, demand: SkuQty) -> None:
+        """Take an allocated order's quantities out of the site's availability."""
+        stock = self.by_site.setdefault(site, {})
+        for sku, qty in demand.items():
+            stock[sku] = stock.get(sku, 0) - qty
+
+
+def allocation_order(orders: list[Order]) -> list[Order]:
+    """Sort waiting orders the way they are offered stock: most urgent, earliest ship date first."""
+    return sorted(orders, key=lambda o: (o.priority, o.requested_ship_date, o.order_id))
+
+
+def allocate_orders(orders: list[Order], availability: Availability, now: str) -> list[Order]:
+    """Allocate every order some site can fill, in allocation order; return those allocated."""
+    allocated = []
+    for order in allocation_order(orders):
+        demand = order.demand()
+        site = availability.choose_site(demand)
+        if site is None:
+            order.wait_for_stock(now)
+            continue
+        order.allocate(site, now)
+        availability.reserve(site, demand)
+        allocated.append(order)
+    return allocated

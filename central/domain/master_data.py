@@ -1,0 +1,19 @@
+"""Master data the centre owns and sends to sites: sites and items."""
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Site:
+    site_id: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Item:
+    sku: str
+    description: str = ""
+    gtins: tuple[str, ...] = ()
+
+    def as_command_data(self) -> dict:
+        """Return the item as the `item` part of order.allocated and as item.upserted data."""
+        return {"sku": self.sku, "description": self.description, "gtins": list(self.gtins)}

@@ -1,0 +1,60 @@
+"""Commands the centre handles, one per use case (imperative names)."""
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class OrderLineRequest:
+    sku: str
+    qty: int
+
+
+@dataclass(frozen=True)
+class CreateOrder:
+    customer: str
+    requested_ship_date: str
+    lines: list[OrderLineRequest]
+    priority: int = 5
+    external_ref: str | None = None
+
+
+@dataclass(frozen=True)
+class AllocateWaitingOrders:
+    """Try again to allocate every order still received (e.g. after stock arrived)."""
+
+
+@dataclass(frozen=True)
+class RegisterSite:
+    site_id: str
+    name: str
+
+
+@dataclass(frozen=True)
+class UpsertItem:
+    sku: str
+    description: str = ""
+    gtins: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class SeedMasterData:
+    """Load sites and items idempotently: create what is missing, update what differs."""
+
+    sites: list[RegisterSite] = field(default_factory=list)
+    items: list[UpsertItem] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class RecordSiteState:
+    site_id: str
+    online: bool
+    state: dict
+
+
+@dataclass(frozen=True)
+class IngestSiteEvent:
+    """Apply one event a site sent up (already deduplicated by the sync inbox)."""
+
+    site_id: str
+    type: str
+    data: dict
+    occurred_at: str = ""

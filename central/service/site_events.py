@@ -1,0 +1,75 @@
+"""Apply the events sites send up: stock deltas, order progress and learned locations."""
+import logging
+from typing import Callable
+
+from central.domain.errors import InvalidSiteEvent, OrderNotAtSite
+from central.domain.orders import Order
+from protocols.messages.site_events import load_site_event_data
+
+from .commands import IngestSiteEvent
+from .unit_of_work import UnitOfWork
+
+log = logging.getLogger(__name__)
+
+
+def ingest_site_event(cmd: IngestSiteEvent, uow: UnitOfWork) -> None:
+    """Validate one site event and apply its effect; raise SiteEventNotApplicable to set it aside."""
+    try:
+        data = load_site_event_data(cmd.type, cmd.data)
+    except ValueError as err:
+        raise InvalidSiteEvent(str(err)) from None
+    with uow:
+        APPLIERS[cmd.type](cmd, data, uow)
+        uow.commit()
+
+
+def _stock_changed(cmd: IngestSiteEvent, data: dict, uow: UnitOfWork) -> None:
+    qty = uow.stock.add_delta(cmd.site_id, data["location"], data["sku"], data["lot"], data["qty_delta"])
+    if qty < 0:
+        # kept as reported: deltas are facts, and a later count at the site will correct it
+        log.warning("site %s now shows %s of %s at %s (lot %r) after a %s delta",
+                    cmd.site_id, qty, data["sku"], data["location"], data["lot"], data["reason"])
+
+
+def _site_order(cmd: IngestSiteEvent, data: dict, uow: UnitOfWork) -> Order:
+    order = uow.orders.get(data["order_id"])
+    if order is None:
+        raise OrderNotAtSite(data["order_id"], cmd.site_id)
+    return order
+
+
+def _order_status_changed(cmd: IngestSiteEvent, data: dict, uow: UnitOfWork) -> None:
+    order = _site_order(cmd, data, uow)
+    order.record_site_status(cmd.site_id, data["status"], data["note"], cmd.occurred_at or uow.now, uow.now)
+    uow.orders.save(order)
+
+
+def _task_picked(cmd: IngestSiteEvent, data: dict, uow: UnitOfWork) -> None:
+    order = _site_order(cmd, data, uow)
+    order.record_pick(cmd.site_id, data["line_no"], data["sku"], data["qty"], uow.now)
+    uow.orders.save(order)
+
+
+def _task_shorted(cmd: IngestSiteEvent, data: dict, uow: UnitOfWork) -> None:
+    order = _site_order(cmd, data, uow)
+    order.record_short(cmd.site_id, data["line_no"], data["sku"], data["qty_short"], uow.now)
+    uow.orders.save(order)
+
+
+def _location_upserted(cmd: IngestSiteEvent, data: dict, uow: UnitOfWork) -> None:
+    uow.locations.upsert(cmd.site_id, data["location"], data["barcode"], data["zone"], data["pick_seq"])
+
+
+def _ledger_only(cmd: IngestSiteEvent, data: dict, uow: UnitOfWork) -> None:
+    """Keep nothing beyond the sync inbox row, which already records the event."""
+
+
+APPLIERS: dict[str, Callable[[IngestSiteEvent, dict, UnitOfWork], None]] = {
+    "stock.changed": _stock_changed,
+    "order.status_changed": _order_status_changed,
+    "task.picked": _task_picked,
+    "task.shorted": _task_shorted,
+    "location.upserted": _location_upserted,
+    "scan.rejected": _ledger_only,
+    "carton.closed": _ledger_only,
+}

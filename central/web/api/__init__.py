@@ -1,0 +1,1 @@
+"""The centre's JSON API (flask-smorest blueprints under /api/v1)."""
