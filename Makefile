@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 DEMO_ARGS ?=
 
-.PHONY: demo test bench venv mosquitto clean
+.PHONY: demo test bench bench-sync bench-scan_feedback venv mosquitto clean
 
 venv: $(VENV)/.installed
 
@@ -23,8 +23,13 @@ demo: venv mosquitto
 test: venv mosquitto
 	$(PY) -m pytest -q
 
-bench: venv mosquitto
+bench: bench-sync bench-scan_feedback
+
+bench-sync: venv mosquitto
 	$(PY) -m bench.sync_throughput
+
+bench-scan_feedback: venv
+	$(PY) -m bench.scan_feedback
 
 clean:
 	rm -rf .demo .pytest_cache build *.egg-info

@@ -50,6 +50,10 @@ class EdgeClient:
         answer = self._call("GET", "/api/v1/orders?status=" + ",".join(statuses))
         return answer["orders"] if isinstance(answer, dict) else answer
 
+    def post(self, path: str, body: dict) -> dict:
+        """POST a queued op's stored body (it carries its original op_id) to the edge."""
+        return self._call("POST", path, body)
+
     def _mutate(self, path: str, body: dict, op_id: str | None) -> dict:
         return self._call("POST", path, dict(body, op_id=op_id or str(uuid.uuid4())))
 

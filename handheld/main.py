@@ -1,0 +1,77 @@
+"""The handheld App: build the screens and wire them to their presenters (nothing else)."""
+from kivy.app import App
+from kivy.clock import Clock
+from kivy.lang import Builder
+from kivy.properties import StringProperty
+from kivy.uix.screenmanager import NoTransition, ScreenManager
+
+from .background import run_in_background
+from .edge_client import EdgeClient
+from .local_store import LocalStore
+from .presenters.pack import PackPresenter
+from .presenters.pick import PickPresenter
+from .presenters.signin import SignInPresenter
+from .presenters.status import StatusPresenter
+from .screens import KV_DIR
+from .screens.pack import PackScreen
+from .screens.pick import PickScreen
+from .screens.signin import SignInScreen
+from .sync_loop import SyncLoop, utc_now
+
+
+class HandheldApp(App):
+    """Picker's handheld: sign in, pick, pack; works offline, syncs in the background."""
+
+    title = "WES picker"
+    status_text = StringProperty("CONNECTING")
+
+    def __init__(self, edge_url: str, device_id: str, db_path: str, **kwargs):
+        super().__init__(**kwargs)
+        self.edge_url, self.device_id, self.db_path = edge_url, device_id, db_path
+
+    def build(self):
+        for name in ("widgets", "signin", "pick", "pack"):
+            Builder.load_file(str(KV_DIR / f"{name}.kv"))
+        self.store = LocalStore(self.db_path)
+        self.client = EdgeClient(self.edge_url, self.device_id, timeout=5.0)
+        self.sync = SyncLoop(self.store, self.client, on_change=lambda: Clock.schedule_once(self._sync_changed))
+        self.manager = ScreenManager(transition=NoTransition())
+        signin, pick, pack = SignInScreen(name="signin"), PickScreen(name="pick"), PackScreen(name="pack")
+        self.status = StatusPresenter(self.store, self.sync, self._render_status)
+        self.signin = SignInPresenter(self.store, self.client, run_in_background, signin.render, utc_now,
+                                      self._signed_in)
+        self.pick = PickPresenter(self.store, self.client, self.sync, run_in_background, pick.render, utc_now,
+                                  self._signed_out)
+        self.pack = PackPresenter(self.store, self.client, self.sync, run_in_background, pack.render, utc_now)
+        for screen, presenter in ((signin, self.signin), (pick, self.pick), (pack, self.pack)):
+            screen.bind_presenter(presenter)
+            self.manager.add_widget(screen)
+        self.sync.start()
+        Clock.schedule_once(lambda _dt: self.signin.resume())
+        Clock.schedule_interval(lambda _dt: self.status.refresh(), 1.0)
+        return self.manager
+
+    def _render_status(self, state) -> None:
+        self.status_text = state.text
+
+    def _sync_changed(self, _dt=None) -> None:
+        self.status.refresh()
+        self.pick.on_sync_changed()
+
+    def _signed_in(self, picker: dict) -> None:
+        self.status.set_picker(picker["name"])
+        self.show_pick()
+        self.pick.start()
+
+    def _signed_out(self) -> None:
+        self.signin.sign_out()
+        self.manager.current = "signin"
+
+    def show_pick(self) -> None:
+        self.manager.current = "pick"
+
+    def show_pack(self) -> None:
+        self.manager.current = "pack"
+
+    def on_stop(self) -> None:
+        self.sync.stop(timeout=2.0)

@@ -1,0 +1,1 @@
+"""Presenters: the handheld's behaviour, with no Kivy import, testable headless."""

@@ -1,0 +1,46 @@
+"""Operator text the handheld shows (scan messages live in protocols.barcode.messages)."""
+
+SCAN_BADGE = "Scan your badge to sign in."
+NOT_A_BADGE = "That is not a badge. Scan the badge on your lanyard (BADGE-…)."
+ENTER_PIN = "Badge {badge}: type your PIN and press Enter."
+SIGNING_IN = "Signing in…"
+OFFLINE_SIGN_IN = "Signed in on this device (no connection). Your work is saved and sent when the Wi-Fi is back."
+CANNOT_SIGN_IN_OFFLINE = "No connection to the site server, and badge {badge} has not signed in on this device. Move to Wi-Fi and try again."
+
+LOADING = "Getting your next task…"
+GO_TO = "Go to {location} and scan its label."
+SCAN_ITEM = "Scan {sku} ({description})."
+CONFIRM_QTY = "{qty} × {sku} scanned. Scan again for each, or type the quantity, then Confirm."
+LOCATION_OK = "Location {location} OK."
+ITEM_OK = "{sku} OK."
+PICKED = "Picked {qty} × {sku}. {left} left."
+TASK_DONE = "Task done: {qty} × {sku} picked."
+SHORT_PROMPT = "How many {sku} did you find at {location}? Type the number and choose a reason."
+SHORT_FOUND = "Found {qty}: now tap the reason (Not found / Damaged)."
+SHORTED = "Short pick saved: found {qty} of {wanted} × {sku}."
+BAD_QTY = "Type a quantity from {low} to {high}."
+ONLY_LEFT = "Only {left} × {sku} still to pick: do not scan more."
+NO_TASK = "No task for you right now. Tap Next task to check again."
+OFFLINE_NO_TASK = "No connection and no task on this device. {waiting} saved ops will be sent when the Wi-Fi is back; tap Next task to retry."
+SIGNED_OUT = "Your session ended. Sign in again: your saved work is kept and sent after sign-in."
+SHORT_NEEDS_LOCATION = "Scan the location first, then report what you found there."
+
+REFUSAL = "The site server refused your {what} for task {task}: {message}"
+REFUSAL_ADVICE = {
+    "task_closed": "The task was closed (cancelled or done by someone else). Put the items back at {location} and take the next task.",
+    "not_your_task": "The task was given to someone else. Put the items back at {location} and take the next task.",
+    "unknown_task": "The task no longer exists. Put the items back at {location} and take the next task.",
+    "not_enough_stock": "The system shows no stock left there. Keep the items aside and tell the site lead.",
+    "too_many": "The task needed fewer than you picked. Put the extra items back at {location}.",
+}
+REFUSAL_DEFAULT = "Tell the site lead; then take the next task."
+OP_NAMES = {"location_scan": "location scan", "pick": "pick", "short": "short pick", "carton": "carton",
+            "shipment": "shipment"}
+
+PACK_PROMPT = "Scan or tap an order to pack."
+PACK_SELECTED = "Order {order}: close the carton, then ship."
+CARTON_CLOSED = "Carton closed for order {order}. The label prints at the pack station."
+SHIPPED = "Order {order} shipped."
+NO_ORDER = "Scan or tap an order first."
+PACK_NONE = "No orders to pack."
+PACK_OFFLINE = "No connection: the order list needs the site server. Scanned orders are still queued."
