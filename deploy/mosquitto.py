@@ -42,13 +42,14 @@ def wait_for_port(port: int, timeout: float = 10.0) -> bool:
 class MosquittoBroker:
     """A Mosquitto process bound to 127.0.0.1 with persistence off, stoppable and restartable."""
 
-    def __init__(self, port: int | None = None, workdir: str | None = None):
+    def __init__(self, port: int | None = None, workdir: str | None = None, access_kit: str | None = None):
         self.binary = find_mosquitto()
         if not self.binary:
             raise RuntimeError(INSTALL_HINT)
         self.port = port or free_port()
         self.workdir = Path(workdir or tempfile.mkdtemp(prefix="wes-mqtt-"))
         self.workdir.mkdir(parents=True, exist_ok=True)
+        self.access_kit = Path(access_kit) if access_kit else None
         self.process: subprocess.Popen | None = None
 
     @property
@@ -57,8 +58,12 @@ class MosquittoBroker:
 
     def start(self) -> "MosquittoBroker":
         conf = self.workdir / "mosquitto.conf"
+        access = "allow_anonymous true\n"
+        if self.access_kit:  # logins and ACL from wes-mqtt-access
+            access = (f"allow_anonymous false\npassword_file {self.access_kit / 'passwords'}\n"
+                      f"acl_file {self.access_kit / 'acl'}\n")
         conf.write_text(
-            f"listener {self.port} 127.0.0.1\nallow_anonymous true\npersistence false\n"
+            f"listener {self.port} 127.0.0.1\n{access}persistence false\n"
             "max_queued_messages 100000\nlog_dest stderr\nlog_type error\nlog_type warning\n"
             + ("user root\n" if hasattr(os, "geteuid") and os.geteuid() == 0 else ""))
         with open(self.workdir / "mosquitto.log", "ab") as log:
