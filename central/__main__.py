@@ -18,6 +18,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1", help="HTTP listen address (default: %(default)s)")
     serve.add_argument("--port", type=int, default=8000, help="HTTP port (default: %(default)s)")
     serve.add_argument("--seed", metavar="FILE", help="load sites and items from this catalogue file first")
+    serve.add_argument("--mqtt-username", help="broker login (see wes-mqtt-access; the centre's is 'central')")
+    serve.add_argument("--mqtt-password-file", metavar="FILE", help="file holding the broker password")
     serve.add_argument("--resend-after", type=float, default=30.0,
                        help="seconds without an ack before commands are resent (default: %(default)s)")
 
@@ -38,6 +40,14 @@ def seed(db_path: str, path: str) -> dict:
     return bootstrap_bus(db_path).handle(cmd)
 
 
+def read_secret(path: str) -> str:
+    """Read a one-line secret from a file (never from the command line, where ps would show it)."""
+    try:
+        return open(path, encoding="utf-8").read().strip()
+    except OSError as err:
+        raise ValueError(f"cannot read the password file {path}: {err.strerror}") from None
+
+
 def serve(args: argparse.Namespace) -> None:
     """Run waitress and the hub endpoint until SIGINT or SIGTERM, then stop both cleanly."""
     import waitress
@@ -46,7 +56,9 @@ def serve(args: argparse.Namespace) -> None:
 
     if args.seed:
         log.info("seeded %s", seed(args.db, args.seed))
-    central = build_central(args.db, args.mqtt_url, resend_after=args.resend_after)
+    password = read_secret(args.mqtt_password_file) if args.mqtt_password_file else None
+    central = build_central(args.db, args.mqtt_url, resend_after=args.resend_after,
+                            username=args.mqtt_username, password=password)
     server = waitress.create_server(central.app, host=args.host, port=args.port, threads=8)
 
     def stop(signum, frame):
