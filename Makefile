@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 DEMO_ARGS ?=
 
-.PHONY: demo test bench bench-sync bench-scan_feedback venv mosquitto clean
+.PHONY: demo test chaos bench bench-sync bench-scan_feedback venv mosquitto clean
 
 venv: $(VENV)/.installed
 
@@ -22,6 +22,9 @@ demo: venv mosquitto
 
 test: venv mosquitto
 	$(PY) -m pytest -q
+
+chaos: venv mosquitto
+	$(PY) -m deploy.chaos --seconds 300 --orders 100
 
 bench: bench-sync bench-scan_feedback
 
