@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 DEMO_ARGS ?=
 
-.PHONY: demo test chaos bench bench-sync bench-scan_feedback venv mosquitto clean
+.PHONY: demo test label-renderer chaos bench bench-sync bench-scan_feedback venv mosquitto clean
 
 venv: $(VENV)/.installed
 
@@ -20,7 +20,10 @@ mosquitto:
 demo: venv mosquitto
 	$(PY) -m deploy.demo $(DEMO_ARGS)
 
-test: venv mosquitto
+label-renderer:
+	@bash deploy/install-label-renderer.sh
+
+test: venv mosquitto label-renderer
 	$(PY) -m pytest -q
 
 chaos: venv mosquitto

@@ -21,7 +21,7 @@ from handheld.picker_sim import PickerSim
 
 from .demo import SITE, sample_orders, wait_for
 from .mosquitto import MosquittoBroker, free_port
-from .processes import SAMPLE_DIR, central_process, edge_process, http_json, stock_map
+from .processes import SAMPLE_DIR, central_process, edge_process, http_json, mint_enrolment_code, stock_map
 
 log = logging.getLogger("wes-chaos")
 FAULTS = ("kill_edge", "kill_central", "kill_broker", "restart_edge", "restart_central")
@@ -102,7 +102,8 @@ def run(seconds: float, orders: int, seed: int, workdir: Path) -> dict:
         pickers = json.loads((SAMPLE_DIR / f"{SITE}.json").read_text())["pickers"]
         for n, picker in enumerate(pickers, start=1):
             sim = PickerSim(chaos.edge.url, picker["badge"], picker["pin"], f"HH-CHAOS-{n:02d}",
-                            wrong_scan_rate=0.05, seed=seed + n)
+                            wrong_scan_rate=0.05, seed=seed + n,
+                            enrolment_code=mint_enrolment_code(workdir, SITE))
             threading.Thread(target=sim.run, args=(stop_pickers,), daemon=True).start()
         deadline = time.monotonic() + seconds
         while time.monotonic() < deadline:

@@ -12,7 +12,7 @@ from pathlib import Path
 from handheld.picker_sim import PickerSim
 
 from .mosquitto import INSTALL_HINT, MosquittoBroker, find_mosquitto, free_port
-from .processes import SAMPLE_DIR, central_process, edge_process, http_json, stock_map
+from .processes import SAMPLE_DIR, central_process, edge_process, http_json, mint_enrolment_code, stock_map
 
 log = logging.getLogger("wes-demo")
 SITE = "DC01"
@@ -106,7 +106,8 @@ def main(argv: list[str] | None = None) -> int:
         log.info("created %d orders at the centre", len(order_ids))
         pickers = json.loads((SAMPLE_DIR / f"{SITE}.json").read_text())["pickers"][: args.pickers]
         for n, picker in enumerate(pickers, start=1):
-            sim = PickerSim(edge.url, picker["badge"], picker["pin"], f"HH-DEMO-{n:02d}", wrong_scan_rate=0.05, seed=n)
+            sim = PickerSim(edge.url, picker["badge"], picker["pin"], f"HH-DEMO-{n:02d}", wrong_scan_rate=0.05, seed=n,
+                            enrolment_code=mint_enrolment_code(workdir, SITE))
             threading.Thread(target=sim.run, args=(stop,), daemon=True).start()
         if not args.exit_when_done:
             print("Pickers are working. Press Ctrl-C to stop everything.", flush=True)

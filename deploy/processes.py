@@ -90,6 +90,16 @@ def edge_process(workdir: Path, site: str, mqtt_url: str, port: int, resend_afte
         port, workdir / f"edge-{site}.log")
 
 
+def mint_enrolment_code(workdir: Path, site: str, minutes: float = 30) -> str:
+    """Mint a single-use handheld enrolment code the way a site lead does: `wes-edge enrolment-code`."""
+    result = subprocess.run(
+        [sys.executable, "-m", "edge", "enrolment-code", "--site", site, "--db", str(workdir / f"edge-{site}.db"),
+         "--minutes", str(minutes), "--json"], capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
+    if result.returncode != 0:
+        raise RuntimeError(f"wes-edge enrolment-code failed: {result.stderr.strip()}")
+    return json.loads(result.stdout.strip().splitlines()[-1])["enrolment_code"]
+
+
 def stock_map(rows: list[dict]) -> dict[tuple, int]:
     """Reduce stock rows to {(location, sku, lot): qty}, leaving out zero rows."""
     result: dict[tuple, int] = {}

@@ -1,5 +1,6 @@
-"""Command line of the edge server: `wes-edge serve` and `wes-edge seed`."""
+"""Command line of the edge server: serve, seed, enrolment-code, revoke-device."""
 import argparse
+import json
 import logging
 import signal
 import sys
@@ -25,6 +26,22 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--seed", metavar="FILE", help="seed file to load before serving (idempotent)")
     serve.add_argument("--resend-after", type=float, default=30.0,
                        help="seconds before an unacknowledged batch is sent again (default: %(default)s)")
+    serve.add_argument("--device-auth", choices=("optional", "required"), default="required",
+                       help="required: every handheld call needs an enrolled device's X-Device-Token; optional: "
+                            "a token is checked when sent (default: %(default)s)")
+    serve.add_argument("--lease-minutes", type=float, default=30.0,
+                       help="how long tasks downloaded to a handheld stay leased to it (default: %(default)s)")
+    code = commands.add_parser("enrolment-code", help="print a single-use code a handheld enrols with",
+                               description="Mint a short-lived, single-use enrolment code for one handheld.")
+    code.add_argument("--site", required=True, help="site id, e.g. DC01")
+    code.add_argument("--db", required=True, help="path of the site's SQLite database")
+    code.add_argument("--minutes", type=float, default=60.0, help="minutes the code stays valid (default: %(default)s)")
+    code.add_argument("--json", action="store_true", help="print code, site and expiry as one JSON line")
+    revoke = commands.add_parser("revoke-device", help="withdraw an enrolled handheld",
+                                 description="Revoke a handheld: its token and its pickers' sessions stop working.")
+    revoke.add_argument("--site", required=True, help="site id, e.g. DC01")
+    revoke.add_argument("--db", required=True, help="path of the site's SQLite database")
+    revoke.add_argument("--device-id", required=True, help="the handheld's device id, e.g. HH-07")
     seed = commands.add_parser("seed", help="load locations, pickers and stock counts from a JSON file",
                                description="Load a seed file; running it twice changes nothing the second time.")
     seed.add_argument("--site", required=True, help="site id, e.g. DC01")
@@ -39,7 +56,7 @@ def serve(args: argparse.Namespace) -> int:
     from edge.bootstrap import start_edge
 
     app, endpoint = start_edge(args.site, args.db, args.mqtt_url, resend_after=args.resend_after,
-                               seed_path=args.seed)
+                               seed_path=args.seed, device_auth=args.device_auth, lease_minutes=args.lease_minutes)
     server = create_server(app, host=args.host, port=args.port, threads=8)
     stopping = threading.Event()
 
@@ -71,12 +88,36 @@ def seed(args: argparse.Namespace) -> int:
     return 0
 
 
+def enrolment_code(args: argparse.Namespace) -> int:
+    from edge.bootstrap import create_enrolment_code
+
+    result = create_enrolment_code(args.db, args.site, args.minutes)
+    if args.json:
+        print(json.dumps(result))
+    else:
+        print(f"enrolment code for {result['site_id']}: {result['enrolment_code']} "
+              f"(single use, valid until {result['expires_at']})")
+    return 0
+
+
+def revoke_device(args: argparse.Namespace) -> int:
+    from edge.bootstrap import revoke_device as revoke
+
+    result = revoke(args.db, args.site, args.device_id)
+    state = "revoked" if result["changed"] else "was already revoked"
+    print(f"device {result['device_id']} {state} at {result['revoked_at']}")
+    return 0
+
+
+COMMANDS = {"serve": serve, "seed": seed, "enrolment-code": enrolment_code, "revoke-device": revoke_device}
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the wes-edge command line."""
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
-        return serve(args) if args.command == "serve" else seed(args)
+        return COMMANDS[args.command](args)
     except (SeedFileError, WrongSite, ValueError) as err:
         print(f"wes-edge: {err}", file=sys.stderr)
         return 2

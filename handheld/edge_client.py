@@ -19,9 +19,17 @@ class EdgeRefused(Exception):
 class EdgeClient:
     """Call the handheld API as one device; every mutating call carries a fresh op_id."""
 
-    def __init__(self, base_url: str, device_id: str, timeout: float = 10.0):
+    def __init__(self, base_url: str, device_id: str, timeout: float = 10.0, device_token: str | None = None):
         self.base_url, self.device_id, self.timeout = base_url.rstrip("/"), device_id, timeout
         self.token: str | None = None
+        self.device_token = device_token
+
+    def enrol(self, enrolment_code: str) -> dict:
+        """Enrol this device with a code from the site lead; keep (and return) the device token."""
+        answer = self._call("POST", "/api/v1/devices", {"enrolment_code": enrolment_code,
+                                                        "device_id": self.device_id})
+        self.device_token = answer["device_token"]
+        return answer
 
     def sign_in(self, badge: str, pin: str) -> dict:
         answer = self._call("POST", "/api/v1/sessions", {"badge": badge, "pin": pin, "device_id": self.device_id})
@@ -30,6 +38,13 @@ class EdgeClient:
 
     def next_task(self) -> dict | None:
         return self._call("GET", "/api/v1/tasks/next")["task"]
+
+    def my_tasks(self, limit: int = 5) -> list[dict]:
+        """Lease up to `limit` tasks to this device (own unfinished first), to work with no connection."""
+        return self._call("GET", f"/api/v1/tasks/mine?limit={int(limit)}")["tasks"]
+
+    def postpone(self, task_id: str, reason: str, op_id: str | None = None) -> dict:
+        return self._mutate(f"/api/v1/tasks/{task_id}/postpone", {"reason": reason}, op_id)
 
     def scan_location(self, task_id: str, barcode: str, op_id: str | None = None) -> dict:
         return self._mutate(f"/api/v1/tasks/{task_id}/location-scan", {"barcode": barcode}, op_id)
@@ -65,6 +80,8 @@ class EdgeClient:
             headers["Content-Type"] = "application/json"
         if self.token:
             headers["Authorization"] = f"Bearer {self.token}"
+        if self.device_token:
+            headers["X-Device-Token"] = self.device_token
         req = request.Request(self.base_url + path, data=data, method=method, headers=headers)
         try:
             with request.urlopen(req, timeout=self.timeout) as resp:

@@ -23,7 +23,10 @@ CREATE TABLE IF NOT EXISTS ops_outbox (device_seq INTEGER PRIMARY KEY AUTOINCREM
 CREATE TABLE IF NOT EXISTS sync_state (id INTEGER PRIMARY KEY CHECK (id = 1), last_synced_at TEXT,
     last_error TEXT);
 INSERT OR IGNORE INTO sync_state (id) VALUES (1);
+CREATE TABLE IF NOT EXISTS device (id INTEGER PRIMARY KEY CHECK (id = 1), edge_url TEXT NOT NULL,
+    device_id TEXT NOT NULL, site_id TEXT NOT NULL, device_token TEXT NOT NULL, enrolled_at TEXT NOT NULL);
 """
+WORKING = ("scan_location", "scan_item")
 
 
 @dataclass(frozen=True)
@@ -100,7 +103,36 @@ class LocalStore:
         with self._write() as conn:
             conn.execute("DELETE FROM session")
 
+    # -- device enrolment
+    def save_device(self, edge_url: str, device_id: str, site_id: str, device_token: str, now: str) -> None:
+        with self._write() as conn:
+            conn.execute("INSERT OR REPLACE INTO device VALUES (1, ?, ?, ?, ?, ?)",
+                         (edge_url, device_id, site_id, device_token, now))
+
+    def device(self) -> dict | None:
+        rows = self._read("SELECT edge_url, device_id, site_id, device_token, enrolled_at FROM device")
+        return dict(rows[0]) if rows else None
+
+    def forget_device(self) -> None:
+        with self._write() as conn:
+            conn.execute("DELETE FROM device")
+            conn.execute("DELETE FROM session")
+
     # -- tasks
+    def cache_tasks(self, tasks: list[dict], now: str) -> None:
+        """Cache every downloaded task; drop unstarted cached tasks the edge no longer leases to this device."""
+        keep = [task["task_id"] for task in tasks]
+        with self._write() as conn:  # re-inserted, so untouched tasks follow the edge's order again
+            conn.execute(f"DELETE FROM tasks WHERE task_id IN ({','.join('?' for _ in keep)}) AND task_id NOT IN "
+                         "(SELECT task_id FROM ops_outbox WHERE status = ? AND task_id IS NOT NULL)",
+                         (*keep, PENDING))
+        for task in tasks:
+            self.cache_task(task, now)
+        with self._write() as conn:
+            conn.execute(f"UPDATE tasks SET step = 'released', updated_at = ? WHERE step IN {WORKING} "
+                         f"AND task_id NOT IN ({','.join('?' for _ in keep)}) AND task_id NOT IN "
+                         "(SELECT task_id FROM ops_outbox WHERE task_id IS NOT NULL)", (now, *keep))
+
     def cache_task(self, task: dict, now: str) -> CachedTask:
         """Store the edge's copy; keep local progress while this task still has ops waiting."""
         with self._write() as conn:
@@ -129,6 +161,11 @@ class LocalStore:
         op_id = op_id or str(uuid.uuid4())
         body = dict(payload, op_id=op_id)
         with self._write() as conn:
+            if task_id is not None:  # the op is fenced by the lease it was done under
+                row = conn.execute("SELECT data FROM tasks WHERE task_id = ?", (task_id,)).fetchone()
+                epoch = json.loads(row["data"]).get("lease_epoch") if row else None
+                if epoch is not None:
+                    body["lease_epoch"] = epoch
             if task_id is not None and step is not None:
                 conn.execute("UPDATE tasks SET step = ?, picked_qty = COALESCE(?, picked_qty), updated_at = ? "
                              "WHERE task_id = ?", (step, picked_qty, now, task_id))
@@ -170,6 +207,11 @@ class LocalStore:
     def acknowledge_refusals(self, now: str) -> None:
         with self._write() as conn:
             conn.execute("UPDATE ops_outbox SET seen_at = ? WHERE status = ? AND seen_at IS NULL", (now, REFUSED))
+
+    def answer(self, op_id: str) -> dict | None:
+        """Return the edge's answer to a sent op (None while it waits or was refused)."""
+        rows = self._read("SELECT answer FROM ops_outbox WHERE op_id = ? AND status = ?", (op_id, SENT))
+        return json.loads(rows[0]["answer"]) if rows and rows[0]["answer"] else None
 
     def ops(self) -> list[QueuedOp]:
         return [_op(r) for r in self._read("SELECT * FROM ops_outbox ORDER BY device_seq")]

@@ -8,11 +8,13 @@ from kivy.uix.screenmanager import NoTransition, ScreenManager
 from .background import run_in_background
 from .edge_client import EdgeClient
 from .local_store import LocalStore
+from .presenters.enrolment import EnrolmentPresenter
 from .presenters.pack import PackPresenter
 from .presenters.pick import PickPresenter
 from .presenters.signin import SignInPresenter
 from .presenters.status import StatusPresenter
 from .screens import KV_DIR
+from .screens.enrolment import EnrolmentScreen
 from .screens.pack import PackScreen
 from .screens.pick import PickScreen
 from .screens.signin import SignInScreen
@@ -30,26 +32,39 @@ class HandheldApp(App):
         self.edge_url, self.device_id, self.db_path = edge_url, device_id, db_path
 
     def build(self):
-        for name in ("widgets", "signin", "pick", "pack"):
+        for name in ("widgets", "enrolment", "signin", "pick", "pack"):
             Builder.load_file(str(KV_DIR / f"{name}.kv"))
         self.store = LocalStore(self.db_path)
         self.client = EdgeClient(self.edge_url, self.device_id, timeout=5.0)
         self.sync = SyncLoop(self.store, self.client, on_change=lambda: Clock.schedule_once(self._sync_changed))
         self.manager = ScreenManager(transition=NoTransition())
         signin, pick, pack = SignInScreen(name="signin"), PickScreen(name="pick"), PackScreen(name="pack")
+        enrolment = EnrolmentScreen(name="enrolment")
+        self.enrolment = EnrolmentPresenter(self.store, self.client, run_in_background, enrolment.render, utc_now,
+                                            self._enrolled)
         self.status = StatusPresenter(self.store, self.sync, self._render_status)
         self.signin = SignInPresenter(self.store, self.client, run_in_background, signin.render, utc_now,
                                       self._signed_in)
         self.pick = PickPresenter(self.store, self.client, self.sync, run_in_background, pick.render, utc_now,
                                   self._signed_out)
         self.pack = PackPresenter(self.store, self.client, self.sync, run_in_background, pack.render, utc_now)
-        for screen, presenter in ((signin, self.signin), (pick, self.pick), (pack, self.pack)):
+        for screen, presenter in ((signin, self.signin), (pick, self.pick), (pack, self.pack),
+                                  (enrolment, self.enrolment)):
             screen.bind_presenter(presenter)
             self.manager.add_widget(screen)
         self.sync.start()
-        Clock.schedule_once(lambda _dt: self.signin.resume())
+        Clock.schedule_once(lambda _dt: self._open())
         Clock.schedule_interval(lambda _dt: self.status.refresh(), 1.0)
         return self.manager
+
+    def _open(self) -> None:
+        if self.enrolment.resume():
+            return self._enrolled()
+        self.manager.current = "enrolment"
+
+    def _enrolled(self) -> None:
+        self.manager.current = "signin"
+        self.signin.resume()
 
     def _render_status(self, state) -> None:
         self.status_text = state.text

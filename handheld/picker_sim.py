@@ -3,7 +3,6 @@ import argparse
 import logging
 import random
 import threading
-import time
 
 from .edge_client import EdgeClient, EdgeRefused, EdgeUnreachable
 
@@ -16,8 +15,10 @@ class PickerSim:
     """Sign in, then pick every task offered, pack and ship finished orders, until told to stop."""
 
     def __init__(self, edge_url: str, badge: str, pin: str, device_id: str, *,
-                 wrong_scan_rate: float = 0.0, seed: int = 1, idle_wait: float = 0.2):
-        self.client = EdgeClient(edge_url, device_id)
+                 wrong_scan_rate: float = 0.0, seed: int = 1, idle_wait: float = 0.2,
+                 enrolment_code: str | None = None, device_token: str | None = None):
+        self.client = EdgeClient(edge_url, device_id, device_token=device_token)
+        self.enrolment_code = enrolment_code
         self.badge, self.pin = badge, pin
         self.rng = random.Random(seed)
         self.wrong_scan_rate, self.idle_wait = wrong_scan_rate, idle_wait
@@ -26,6 +27,8 @@ class PickerSim:
     def run(self, stop: threading.Event) -> None:
         while not stop.is_set():
             try:
+                if self.enrolment_code and self.client.device_token is None:
+                    self.client.enrol(self.enrolment_code)
                 if self.client.token is None:
                     self.client.sign_in(self.badge, self.pin)
                 if not self.step():
@@ -76,11 +79,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--badge", default="BADGE-0001", help="picker badge")
     parser.add_argument("--pin", default="1234", help="picker PIN")
     parser.add_argument("--device-id", default="HH-SIM-01", help="handheld device id")
+    parser.add_argument("--enrolment-code", help="enrol the simulated handheld first (wes-edge enrolment-code)")
     parser.add_argument("--wrong-scan-rate", type=float, default=0.05, help="share of tasks with a wrong scan first")
     parser.add_argument("--seconds", type=float, default=0, help="stop after this long (0: until Ctrl-C)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    sim = PickerSim(args.edge_url, args.badge, args.pin, args.device_id, wrong_scan_rate=args.wrong_scan_rate)
+    sim = PickerSim(args.edge_url, args.badge, args.pin, args.device_id, wrong_scan_rate=args.wrong_scan_rate,
+                    enrolment_code=args.enrolment_code)
     stop = threading.Event()
     if args.seconds:
         threading.Timer(args.seconds, stop.set).start()

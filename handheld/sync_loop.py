@@ -10,7 +10,9 @@ from .edge_client import EdgeRefused, EdgeUnreachable
 from .local_store import LocalStore
 
 log = logging.getLogger(__name__)
-AUTH_CODES = frozenset({"not_signed_in", "session_expired"})
+AUTH_CODES = frozenset({"not_signed_in", "session_expired", "device_not_enrolled", "device_revoked",
+                        "device_wrong_site", "device_mismatch"})
+"""Refusals of who is asking, not of the op: keep the op queued until the picker or device is let in again."""
 
 
 def utc_now() -> str:

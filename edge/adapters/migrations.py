@@ -55,6 +55,20 @@ def m001_edge_tables(db: Database) -> None:
     """)
 
 
+@edge_migrations()
+def m002_devices_and_leases(db: Database) -> None:
+    db.executescript("""
+    CREATE TABLE enrolment_codes (
+        code_hash TEXT PRIMARY KEY, created_at TEXT NOT NULL, expires_at TEXT NOT NULL, used_at TEXT,
+        used_by TEXT);
+    CREATE TABLE devices (
+        device_id TEXT PRIMARY KEY, token_hash TEXT NOT NULL UNIQUE, enrolled_at TEXT NOT NULL, revoked_at TEXT);
+    ALTER TABLE tasks ADD COLUMN lease_epoch INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE tasks ADD COLUMN lease_expires_at TEXT NOT NULL DEFAULT '';
+    ALTER TABLE tasks ADD COLUMN postponed_by TEXT NOT NULL DEFAULT '';
+    """)
+
+
 class WrongSite(RuntimeError):
     """Raise when a database made for one site is opened for another."""
 

@@ -13,6 +13,17 @@ def picker_for_token(conn: sqlite3.Connection, token_hash: str) -> dict | None:
     return dict(row) if row else None
 
 
+def device_for_token(conn: sqlite3.Connection, token_hash: str) -> dict | None:
+    row = conn.execute("SELECT device_id, enrolled_at, revoked_at FROM devices WHERE token_hash = ?",
+                       [token_hash]).fetchone()
+    return dict(row) if row else None
+
+
+def devices(conn: sqlite3.Connection) -> list[dict]:
+    return [dict(row) for row in conn.execute(
+        "SELECT device_id, enrolled_at, revoked_at FROM devices ORDER BY device_id")]
+
+
 def site_id(conn: sqlite3.Connection) -> str:
     return conn.execute("SELECT site_id FROM site_meta WHERE id = 1").fetchone()[0]
 

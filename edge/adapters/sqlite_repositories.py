@@ -4,6 +4,7 @@ import json
 from sqlite_utils import Database
 
 from edge.domain.catalogue import VIRTUAL_PACK, Item, Location, Picker
+from edge.domain.enrolment import Device, EnrolmentCode
 from edge.domain.orders import Carton, Order, OrderLine
 from edge.domain.picking import PickTask
 from edge.domain.release import StockSlot
@@ -11,7 +12,7 @@ from edge.service.unit_of_work import OpRecord, ScanError
 from protocols.status import ORDER_PICKING, ORDER_RELEASED, TASK_ASSIGNED, TASK_AT_LOCATION, TASK_DONE, TASK_OPEN
 
 TASK_COLUMNS = ("task_id", "order_id", "line_no", "sku", "location", "qty", "pick_seq", "picked_qty", "status",
-                "picker", "device_id", "short_reason")
+                "picker", "device_id", "short_reason", "lease_epoch", "lease_expires_at", "postponed_by")
 DONE = ",".join(f"'{status}'" for status in TASK_DONE)
 
 
@@ -115,6 +116,18 @@ class SqliteTaskRepository(SqliteRepository):
             [TASK_OPEN, ORDER_RELEASED, ORDER_PICKING])
         return found[0] if found else None
 
+    def leasable(self, badge: str, now: str, limit: int) -> list[PickTask]:
+        """Return the picker's unfinished tasks, then open ones and ones whose lease ran out, most urgent first."""
+        return self._tasks(
+            "SELECT {columns} FROM tasks t JOIN orders o ON o.order_id = t.order_id"
+            " WHERE o.status IN (?, ?) AND (t.picker = ? AND t.status IN (?, ?) OR t.status = ?"
+            "  OR t.status IN (?, ?) AND t.lease_expires_at != '' AND t.lease_expires_at <= ?)"
+            # the picker's own tasks first; a task this picker postponed comes after everything else
+            " ORDER BY t.picker IS NOT ? , t.postponed_by = ?, o.priority, o.requested_ship_date, o.order_id,"
+            " t.pick_seq, t.task_id LIMIT ?",
+            [ORDER_RELEASED, ORDER_PICKING, badge, TASK_ASSIGNED, TASK_AT_LOCATION, TASK_OPEN,
+             TASK_ASSIGNED, TASK_AT_LOCATION, now, badge, badge, limit])
+
     def next_id(self) -> str:
         return f"{self.site_id}-T{self._next_counter('task'):06d}"
 
@@ -125,9 +138,37 @@ class SqliteTaskRepository(SqliteRepository):
 
     def save(self, task: PickTask) -> None:
         self.db.execute("UPDATE tasks SET qty = ?, picked_qty = ?, status = ?, picker = ?, device_id = ?,"
-                        " short_reason = ? WHERE task_id = ?",
+                        " short_reason = ?, lease_epoch = ?, lease_expires_at = ?, postponed_by = ?"
+                        " WHERE task_id = ?",
                         [task.qty, task.picked_qty, task.status, task.picker, task.device_id, task.short_reason,
-                         task.task_id])
+                         task.lease_epoch, task.lease_expires_at, task.postponed_by, task.task_id])
+
+
+class SqliteDeviceRepository(SqliteRepository):
+    def get(self, device_id: str) -> Device | None:
+        row = self._one("SELECT device_id, token_hash, enrolled_at, revoked_at FROM devices WHERE device_id = ?",
+                        [device_id])
+        return Device(*row) if row else None
+
+    def save(self, device: Device) -> None:
+        self.db.execute("INSERT OR REPLACE INTO devices (device_id, token_hash, enrolled_at, revoked_at)"
+                        " VALUES (?,?,?,?)", [device.device_id, device.token_hash, device.enrolled_at,
+                                              device.revoked_at])
+
+    def end_sessions(self, device_id: str) -> None:
+        self.db.execute("DELETE FROM sessions WHERE device_id = ?", [device_id])
+
+
+class SqliteEnrolmentCodeRepository(SqliteRepository):
+    def get(self, code_hash: str) -> EnrolmentCode | None:
+        row = self._one("SELECT code_hash, created_at, expires_at, used_at, used_by FROM enrolment_codes"
+                        " WHERE code_hash = ?", [code_hash])
+        return EnrolmentCode(*row) if row else None
+
+    def save(self, code: EnrolmentCode) -> None:
+        self.db.execute("INSERT OR REPLACE INTO enrolment_codes (code_hash, created_at, expires_at, used_at, used_by)"
+                        " VALUES (?,?,?,?,?)", [code.code_hash, code.created_at, code.expires_at, code.used_at,
+                                                code.used_by])
 
 
 class SqliteStockRepository(SqliteRepository):

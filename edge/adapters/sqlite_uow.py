@@ -45,6 +45,8 @@ class SqliteUnitOfWork(UnitOfWork):
         self.cartons = repos.SqliteCartonRepository(self.db, self.site_id)
         self.ops = repos.SqliteOpRepository(self.db)
         self.scan_errors = repos.SqliteScanErrorRepository(self.db)
+        self.devices = repos.SqliteDeviceRepository(self.db)
+        self.enrolment_codes = repos.SqliteEnrolmentCodeRepository(self.db)
         return self
 
     def __exit__(self, *exc) -> None:

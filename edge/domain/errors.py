@@ -121,3 +121,54 @@ class SiteMismatch(DomainError):
 
     def __init__(self, expected: str, given: str):
         super().__init__(f"This database belongs to site {expected}, not {given}. Use the right --db or --site.")
+
+
+class EnrolmentCodeRefused(DomainError):
+    code = "enrolment_code_refused"
+
+    def __init__(self):
+        super().__init__("This enrolment code is wrong, already used or expired. Ask your site lead for a new code.")
+
+
+class DeviceNotEnrolled(DomainError):
+    code = "device_not_enrolled"
+
+    def __init__(self):
+        super().__init__("This handheld is not enrolled at this site. Enrol it with a code from your site lead.")
+
+
+class DeviceRevoked(DomainError):
+    code = "device_revoked"
+
+    def __init__(self, device_id: str):
+        super().__init__(f"Handheld {device_id} was withdrawn by the site lead. Hand it in and take another one.")
+
+
+class DeviceOfOtherSite(DomainError):
+    code = "device_wrong_site"
+
+    def __init__(self, device_site: str, site: str):
+        super().__init__(f"This handheld is enrolled at site {device_site}, not {site}. "
+                         "Use a handheld of this site, or enrol this one here with a code from your site lead.")
+
+
+class DeviceMismatch(DomainError):
+    code = "device_mismatch"
+
+    def __init__(self):
+        super().__init__("This session was opened on another handheld. Sign in again on this one.")
+
+
+class UnknownDevice(DomainError):
+    code = "unknown_device"
+
+    def __init__(self, device_id: str):
+        super().__init__(f"No handheld {device_id} is enrolled at this site. Check the device id.")
+
+
+class LeaseLost(DomainError):
+    code = "lease_lost"
+
+    def __init__(self, task_id: str):
+        super().__init__(f"Task {task_id} was handed to another picker while this handheld was away. "
+                         "Put the items back and take your next task.")

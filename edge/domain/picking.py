@@ -6,7 +6,7 @@ from protocols.status import (TASK_ASSIGNED, TASK_AT_LOCATION, TASK_CANCELLED, T
 
 from .barcodes import matches_item, matches_location
 from .catalogue import VIRTUAL_PACK, Item, Location
-from .errors import (NotEnoughStock, NotYourTask, ScanLocationFirst, TaskClosed, TooMany, WrongItem,
+from .errors import (LeaseLost, NotEnoughStock, NotYourTask, ScanLocationFirst, TaskClosed, TooMany, WrongItem,
                      WrongLocation)
 from .events import Event, ScanRejected, StockChanged, TaskPicked, TaskShorted
 
@@ -29,6 +29,9 @@ class PickTask:
     picker: str | None = None
     device_id: str | None = None
     short_reason: str = ""
+    lease_epoch: int = 0
+    lease_expires_at: str = ""
+    postponed_by: str = ""
 
     @property
     def remaining(self) -> int:
@@ -52,7 +55,36 @@ class PickTask:
             raise NotYourTask(self.task_id)
         if self.status == TASK_OPEN:
             self.status = TASK_ASSIGNED
+            self.lease_epoch += 1
         self.picker, self.device_id = badge, device_id
+
+    def lease(self, badge: str, device_id: str | None, now: str, expires_at: str) -> None:
+        """Lease the task to a picker's device until expires_at; take it over if another picker's lease ran out.
+
+        Each change of holder starts a new lease_epoch, so ops sent under an older one can be fenced off.
+        """
+        if self.done:
+            raise TaskClosed(self.task_id, self.status)
+        mine = self.status != TASK_OPEN and self.picker == badge
+        if not mine:
+            if self.status != TASK_OPEN and not self.lease_expired(now):
+                raise NotYourTask(self.task_id)
+            self.status, self.lease_epoch = TASK_ASSIGNED, self.lease_epoch + 1
+        self.picker, self.device_id, self.lease_expires_at = badge, device_id, expires_at
+
+    def lease_expired(self, now: str) -> bool:
+        return bool(self.lease_expires_at) and now >= self.lease_expires_at
+
+    def check_lease(self, lease_epoch: int | None) -> None:
+        """Refuse an op sent under a lease that has since passed to someone else (fencing)."""
+        if lease_epoch is not None and lease_epoch != self.lease_epoch:
+            raise LeaseLost(self.task_id)
+
+    def postpone(self, badge: str) -> None:
+        """Give the task back to the pool for someone else (or later); late ops of this lease are fenced."""
+        self.check_worker(badge)
+        self.status, self.picker, self.device_id = TASK_OPEN, None, None
+        self.lease_epoch, self.lease_expires_at, self.postponed_by = self.lease_epoch + 1, "", badge
 
     def check_worker(self, badge: str) -> None:
         """Refuse anyone but the picker the task is assigned to, and any work on a finished task."""
@@ -118,3 +150,4 @@ class PickTask:
             StockChanged(VIRTUAL_PACK, self.sku, qty, "pick", self.task_id),
             TaskPicked(self.task_id, self.order_id, self.line_no, self.sku, self.location, qty, badge),
         ]
+

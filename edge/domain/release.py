@@ -66,3 +66,7 @@ def release_order(order: Order, slots_by_sku: dict[str, list[StockSlot]], next_t
 def _task(order: Order, line_no: int, sku: str, slot: StockSlot, qty: int, next_task_id) -> PickTask:
     return PickTask(next_task_id(), order.order_id, line_no, sku, slot.location, qty, pick_seq=slot.pick_seq)
 
+
+def alternative_slot(slots: list[StockSlot], short_location: str) -> StockSlot | None:
+    """Pick the first location in walk order, other than the short one, with stock no task has claimed."""
+    return next((slot for slot in slots if slot.location != short_location and slot.free > 0), None)

@@ -31,6 +31,7 @@ class ScanLocation(Command):
     device_id: str
     op_id: str
     scanned_at: str = ""
+    lease_epoch: int | None = None
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,7 @@ class ConfirmPick(Command):
     device_id: str
     op_id: str
     scanned_at: str = ""
+    lease_epoch: int | None = None
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,45 @@ class ReportShortPick(Command):
     device_id: str
     op_id: str
     scanned_at: str = ""
+    lease_epoch: int | None = None
+
+
+@dataclass(frozen=True)
+class LeaseTasks(Command):
+    """Lease up to `limit` tasks to the picker's device so they can be worked with no connection."""
+
+    badge: str
+    device_id: str
+    limit: int = 5
+    lease_minutes: float = 30.0
+
+
+@dataclass(frozen=True)
+class PostponeTask(Command):
+    task_id: str
+    reason: str
+    badge: str
+    device_id: str
+    op_id: str
+    lease_epoch: int | None = None
+
+
+@dataclass(frozen=True)
+class CreateEnrolmentCode(Command):
+    """Make a single-use code a handheld can enrol with during the next `minutes`."""
+
+    minutes: float = 60.0
+
+
+@dataclass(frozen=True)
+class EnrolDevice(Command):
+    enrolment_code: str
+    device_id: str
+
+
+@dataclass(frozen=True)
+class RevokeDevice(Command):
+    device_id: str
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """Route each command to its handler with a fresh unit of work."""
 from typing import Callable
 
-from . import commands, orders, picking, site_setup
+from . import commands, enrolment, orders, picking, site_setup
 from .unit_of_work import UnitOfWork
 
 HANDLERS: dict[type, Callable] = {
@@ -16,6 +16,11 @@ HANDLERS: dict[type, Callable] = {
     commands.CloseCarton: orders.close_carton,
     commands.ConfirmShipment: orders.confirm_shipment,
     commands.SeedSite: site_setup.seed_site,
+    commands.LeaseTasks: picking.lease_tasks,
+    commands.PostponeTask: picking.postpone_task,
+    commands.CreateEnrolmentCode: enrolment.create_enrolment_code,
+    commands.EnrolDevice: enrolment.enrol_device,
+    commands.RevokeDevice: enrolment.revoke_device,
 }
 
 

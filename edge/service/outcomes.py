@@ -23,6 +23,13 @@ STATUS_BY_CODE = {
     "order_closed": 409,
     "op_id_reused": 409,
     "site_mismatch": 409,
+    "lease_lost": 409,
+    "enrolment_code_refused": 403,
+    "device_not_enrolled": 401,
+    "device_revoked": 403,
+    "device_wrong_site": 403,
+    "device_mismatch": 403,
+    "unknown_device": 404,
 }
 
 
@@ -58,4 +65,5 @@ def task_view(task: PickTask, location: Location | None, item: Item | None) -> d
         "location_barcode": location.barcode if location else "",
         "item_barcodes": item.barcodes() if item else [task.sku],
         "qty": task.qty, "picked_qty": task.picked_qty, "status": task.status, "next_step": task.next_step,
+        "lease_epoch": task.lease_epoch, "lease_expires_at": task.lease_expires_at or None,
     }

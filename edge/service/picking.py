@@ -4,9 +4,11 @@ import secrets
 from edge.domain.catalogue import Item, Location, decoy_pin_hash, token_digest, verify_pin
 from edge.domain.errors import SignInFailed, UnknownTask, WrongItem, WrongLocation
 from edge.domain.events import Event, StockChanged
+from edge.domain.enrolment import minutes_later
 from edge.domain.picking import PickTask
+from edge.domain.release import alternative_slot
 
-from .commands import AssignNextTask, ConfirmPick, ReportShortPick, ScanLocation, SignIn
+from .commands import AssignNextTask, ConfirmPick, LeaseTasks, PostponeTask, ReportShortPick, ScanLocation, SignIn
 from .idempotency import idempotent
 from .outcomes import task_view
 from .unit_of_work import Origin, ScanError, UnitOfWork
@@ -39,10 +41,35 @@ def assign_next_task(cmd: AssignNextTask, uow: UnitOfWork) -> dict:
     return {"task": view, "message": f"{step.format(loc=task.location)}: {task.remaining} x {task.sku}."}
 
 
+def lease_tasks(cmd: LeaseTasks, uow: UnitOfWork) -> dict:
+    """Lease up to `limit` tasks to the picker's device, with what it needs to check scans offline."""
+    with uow:
+        now = uow.now()
+        expires_at = minutes_later(now, cmd.lease_minutes)
+        tasks = uow.tasks.leasable(cmd.badge, now, cmd.limit)
+        for task in tasks:
+            task.lease(cmd.badge, cmd.device_id, now, expires_at)
+            uow.tasks.save(task)
+        uow.commit()
+        views = [describe(task, uow) for task in tasks]
+    message = (f"{len(views)} tasks on this handheld: they can be picked without Wi-Fi until {expires_at}."
+               if views else "No tasks waiting. Check again in a minute.")
+    return {"tasks": views, "lease_expires_at": expires_at if views else None, "message": message}
+
+
+@idempotent()
+def postpone_task(cmd: PostponeTask, uow: UnitOfWork) -> dict:
+    """Give a task back to the pool; the picker gets it again only when nothing else waits."""
+    task = _task(uow, cmd.task_id, cmd.lease_epoch)
+    task.postpone(cmd.badge)
+    uow.tasks.save(task)
+    return {"task": describe(task, uow), "message": f"Task {task.task_id} put back. Take your next task."}
+
+
 @idempotent()
 def scan_location(cmd: ScanLocation, uow: UnitOfWork) -> dict:
     """Confirm the picker is at the task's location; a wrong label is refused and counted."""
-    task = _task(uow, cmd.task_id)
+    task = _task(uow, cmd.task_id, cmd.lease_epoch)
     location = uow.locations.get(task.location) or Location(task.location, task.location)
     try:
         task.scan_location(cmd.badge, cmd.barcode, location)
@@ -57,7 +84,7 @@ def scan_location(cmd: ScanLocation, uow: UnitOfWork) -> dict:
 @idempotent()
 def confirm_pick(cmd: ConfirmPick, uow: UnitOfWork) -> dict:
     """Take the scanned item from the location; a wrong item is refused and counted."""
-    task = _task(uow, cmd.task_id)
+    task = _task(uow, cmd.task_id, cmd.lease_epoch)
     item = uow.items.get(task.sku) or Item(task.sku)
     try:
         events = task.pick(cmd.badge, cmd.barcode, item, cmd.qty, uow.stock.on_hand(task.location, task.sku))
@@ -73,14 +100,19 @@ def confirm_pick(cmd: ConfirmPick, uow: UnitOfWork) -> dict:
 @idempotent()
 def report_short_pick(cmd: ReportShortPick, uow: UnitOfWork) -> dict:
     """Pick what was found and close the task short by the rest."""
-    task = _task(uow, cmd.task_id)
+    task = _task(uow, cmd.task_id, cmd.lease_epoch)
     short_by = task.remaining - cmd.qty_found
     events = task.report_short(cmd.badge, cmd.qty_found, cmd.reason,
                                uow.stock.on_hand(task.location, task.sku))
     order_status = _record_progress(uow, cmd, task, events)
+    alternative = _alternative(uow, task) if short_by else None
     message = (f"Short pick recorded: {short_by} x {task.sku} missing. Press Next task." if short_by
                else "All found after all: task done. Press Next task.")
-    return {"task": describe(task, uow), "order_status": order_status, "message": message}
+    if alternative:
+        message += (f" {task.sku} is also at {alternative['location']} ({alternative['free']} free):"
+                    " tell your site lead if the customer needs it.")
+    return {"task": describe(task, uow), "order_status": order_status, "alternative": alternative,
+            "message": message}
 
 
 def describe(task: PickTask, uow: UnitOfWork) -> dict:
@@ -94,11 +126,21 @@ def apply_stock(uow: UnitOfWork, events: list[Event]) -> None:
             uow.stock.change(event.location, event.sku, event.qty_delta)
 
 
-def _task(uow: UnitOfWork, task_id: str) -> PickTask:
+def _task(uow: UnitOfWork, task_id: str, lease_epoch: int | None = None) -> PickTask:
     task = uow.tasks.get(task_id)
     if task is None:
         raise UnknownTask(task_id)
+    task.check_lease(lease_epoch)
     return task
+
+
+def _alternative(uow: UnitOfWork, task: PickTask) -> dict | None:
+    slot = alternative_slot(uow.stock.slots(task.sku), task.location)
+    if slot is None:
+        return None
+    location = uow.locations.get(slot.location)
+    return {"location": slot.location, "location_barcode": location.barcode if location else "",
+            "free": slot.free}
 
 
 def _origin(cmd) -> Origin:

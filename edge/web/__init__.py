@@ -22,11 +22,15 @@ class EdgeServices:
 
 
 def create_app(config: dict, bus: MessageBus | None = None) -> Flask:
-    """Build the app for one site's database: SITE_ID, DB_PATH and optionally SYNC (nudge() and health())."""
+    """Build the app for one site's database: SITE_ID, DB_PATH and optionally SYNC (nudge() and health()).
+
+    DEVICE_AUTH "required" (the default) refuses handheld calls without an enrolled device's X-Device-Token;
+    "optional" checks a token only when one is sent (tests of other behaviour use it). LEASE_MINUTES is how long downloaded tasks stay leased.
+    """
     from edge.adapters.migrations import init_database
     from edge.bootstrap import build_bus
 
-    from .api import orders, picking, sessions, status
+    from .api import enrolment, orders, picking, sessions, status
     from .dashboard import dashboard
 
     app = Flask(__name__)
@@ -44,7 +48,7 @@ def create_app(config: dict, bus: MessageBus | None = None) -> Flask:
     # Registered after EdgeApi so our shape wins over flask-smorest's default error handler.
     app.register_error_handler(DomainError, handle_domain_error)
     app.register_error_handler(ApiRefusal, handle_api_refusal)
-    for blueprint in (sessions.blp, picking.blp, orders.blp, status.public):
+    for blueprint in (enrolment.blp, sessions.blp, picking.blp, orders.blp, status.public):
         api.register_blueprint(blueprint, url_prefix="/api/v1")
     app.register_blueprint(dashboard)
     # Liveness at the root too, where load balancers and the centre's launcher look for it.

@@ -45,21 +45,41 @@ class OpV1Schema(_Op):
     pass
 
 
+LEASE_EPOCH = {"description": "lease_epoch of the task as downloaded; an op under an older lease is refused"}
+
+
 class LocationScanV1Schema(_Op):
     barcode = fields.String(required=True, validate=BARCODE)
     scanned_at = fields.AwareDateTime(format="iso", metadata={"description": "device clock, ISO-8601 with offset"})
+    lease_epoch = StrictInt(validate=validate.Range(min=0), metadata=LEASE_EPOCH)
 
 
 class PickV1Schema(_Op):
     barcode = fields.String(required=True, validate=BARCODE)
     qty = StrictInt(required=True, validate=validate.Range(min=1, max=100_000))
     scanned_at = fields.AwareDateTime(format="iso")
+    lease_epoch = StrictInt(validate=validate.Range(min=0), metadata=LEASE_EPOCH)
 
 
 class ShortPickV1Schema(_Op):
     qty_found = StrictInt(required=True, validate=validate.Range(min=0, max=100_000))
     reason = fields.String(required=True, validate=validate.Length(min=1, max=64))
     scanned_at = fields.AwareDateTime(format="iso")
+    lease_epoch = StrictInt(validate=validate.Range(min=0), metadata=LEASE_EPOCH)
+
+
+class PostponeV1Schema(_Op):
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    lease_epoch = StrictInt(validate=validate.Range(min=0), metadata=LEASE_EPOCH)
+
+
+class TasksMineV1Schema(_Strict):
+    limit = fields.Integer(load_default=5, validate=validate.Range(min=1, max=50))  # query text, so not strict
+
+
+class EnrolmentV1Schema(_Strict):
+    enrolment_code = fields.String(required=True, validate=validate.Length(min=4, max=32))
+    device_id = fields.String(required=True, validate=CODE)
 
 
 class OrderFilterV1Schema(_Strict):

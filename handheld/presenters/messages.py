@@ -32,10 +32,19 @@ REFUSAL_ADVICE = {
     "unknown_task": "The task no longer exists. Put the items back at {location} and take the next task.",
     "not_enough_stock": "The system shows no stock left there. Keep the items aside and tell the site lead.",
     "too_many": "The task needed fewer than you picked. Put the extra items back at {location}.",
+    "lease_lost": "The task was handed to another picker while you were offline. Put the items back at {location} and take the next task.",
 }
 REFUSAL_DEFAULT = "Tell the site lead; then take the next task."
 OP_NAMES = {"location_scan": "location scan", "pick": "pick", "short": "short pick", "carton": "carton",
-            "shipment": "shipment"}
+            "shipment": "shipment", "postpone": "skip"}
+POSTPONED = "Task {task} put back for later."
+ALTERNATIVE = "{sku} is also at {location} ({free} free): tell your site lead if the order needs it."
+
+ENROL_PROMPT = "This handheld is not enrolled. Type the site server address and the code from your site lead."
+ENROLLING = "Enrolling this handheld…"
+ENROL_NEEDS_BOTH = "Type both the site server address (http://…) and the enrolment code."
+ENROL_OFFLINE = "Cannot reach {url}. Check the address and the Wi-Fi, then try again."
+ENROLLED = "Handheld enrolled at site {site}. Scan your badge to sign in."
 
 PACK_PROMPT = "Scan or tap an order to pack."
 PACK_SELECTED = "Order {order}: close the carton, then ship."

@@ -54,11 +54,13 @@ class PickPresenter:
 
     def __init__(self, store: LocalStore, client, sync: Sync, run_in_background: RunInBackground,
                  render: Callable[[PickViewState], None], now: Callable[[], str],
-                 on_signed_out: Callable[[], None] = lambda: None):
+                 on_signed_out: Callable[[], None] = lambda: None, task_limit: int = 5):
         self.store, self.client, self.sync, self.bg = store, client, sync, run_in_background
         self.render, self.now, self.on_signed_out = render, now, on_signed_out
+        self.task_limit = task_limit
         self.state = PickViewState()
         self._barcode = ""
+        self._short_op_id: str | None = None
 
     # -- loading tasks
     def start(self) -> None:
@@ -74,10 +76,21 @@ class PickPresenter:
         self.bg(self._fetch_next, self._on_next)
 
     def _fetch_next(self) -> CachedTask | None:
+        """Push queued ops, then download (lease) a batch of tasks; offline, carry on with the cached ones."""
         if self.sync.pump().blocked:
-            raise Offline()
-        task = self.client.next_task()
-        return self.store.cache_task(task, self.now()) if task else None
+            cached = self.store.current_task()
+            if cached is None:
+                raise Offline()
+            return cached
+        try:
+            tasks = self.client.my_tasks(self.task_limit)
+        except EdgeUnreachable:
+            cached = self.store.current_task()
+            if cached is None:
+                raise
+            return cached
+        self.store.cache_tasks(tasks, self.now())
+        return self.store.current_task()
 
     def _on_next(self, outcome: Outcome) -> None:
         if isinstance(outcome.error, (Offline, EdgeUnreachable)):
@@ -176,9 +189,30 @@ class PickPresenter:
                         good(messages.PICKED.format(qty=qty, sku=sku, left=task.data["qty"] - picked)))
 
     def _on_next_keeping_feedback(self, outcome: Outcome) -> None:
-        done = self.state.feedback
+        done = Feedback(self.state.feedback.tone, self.state.feedback.message + self._alternative())
         self._on_next(outcome)
         self._show(replace(self.state, feedback=Feedback(done.tone, done.message + " " + self.state.prompt)))
+
+    def _alternative(self) -> str:
+        """Say where else the edge found the shorted sku, once the short pick has reached it."""
+        op_id, self._short_op_id = self._short_op_id, None
+        alternative = (self.store.answer(op_id) or {}).get("alternative") if op_id else None
+        if not alternative:
+            return ""
+        return " " + messages.ALTERNATIVE.format(sku=self.state.sku, location=alternative["location"],
+                                                 free=alternative["free"])
+
+    # -- skip
+    def on_postpone(self, reason: str = "skipped") -> None:
+        """Put the current task back in the pool (queued like any op) and move on to the next one."""
+        task = self.store.task(self.state.task_id) if self.state.task_id else None
+        if task is None or task.step not in (SCAN_LOCATION, SCAN_ITEM):
+            return self._feedback(bad(messages.NO_TASK))
+        self.store.record("postpone", f"/api/v1/tasks/{task.task_id}/postpone", {"reason": reason}, self.now(),
+                          task_id=task.task_id, step="postponed")
+        self.sync.nudge()
+        self._feedback(info(messages.POSTPONED.format(task=task.task_id)))
+        self.bg(self._fetch_next, self._on_next_keeping_feedback)
 
     # -- short pick
     def on_short(self) -> None:
@@ -197,9 +231,9 @@ class PickPresenter:
         if not (qty_text.strip().isdigit() and 0 <= int(qty_text) < task.remaining):
             return self._feedback(bad(messages.BAD_QTY.format(low=0, high=task.remaining - 1)))
         found = int(qty_text)
-        self.store.record("short", f"/api/v1/tasks/{task.task_id}/short",
+        self._short_op_id = self.store.record("short", f"/api/v1/tasks/{task.task_id}/short",
                           {"qty_found": found, "reason": reason, "scanned_at": self.now()}, self.now(),
-                          task_id=task.task_id, step="done", picked_qty=task.picked_qty + found)
+                          task_id=task.task_id, step="done", picked_qty=task.picked_qty + found).op_id
         self.sync.nudge()
         self._feedback(good(messages.SHORTED.format(qty=task.picked_qty + found, wanted=task.data["qty"],
                                                     sku=task.data["sku"])))

@@ -3,6 +3,16 @@ from kivy.properties import ListProperty, StringProperty
 from kivy.uix.screenmanager import Screen
 
 from . import TONE_COLOURS
+from .sounds import ScanFeedbackPlayer
+
+PLAYER = None  # made on first feedback, not at import time
+
+
+def feedback_player() -> ScanFeedbackPlayer:
+    global PLAYER
+    if PLAYER is None:
+        PLAYER = ScanFeedbackPlayer()
+    return PLAYER
 
 
 class ScanScreen(Screen):
@@ -18,6 +28,10 @@ class ScanScreen(Screen):
     def show_feedback(self, state) -> None:
         self.prompt, self.message = state.prompt, state.feedback.message
         self.tone_colour = TONE_COLOURS[state.feedback.tone]
+        if state.feedback is not getattr(self, "_sounded", None):  # a re-render must not beep again
+            self._sounded = state.feedback
+            if state.feedback.message:
+                feedback_player().play(state.feedback.tone)
 
     def on_enter(self, *args) -> None:
         self.ids.scan.focus = True

@@ -4,7 +4,7 @@ import time
 from pathlib import Path
 
 from deploy.mosquitto import free_port
-from deploy.processes import central_process, edge_process, http_json, stock_map
+from deploy.processes import central_process, edge_process, http_json, mint_enrolment_code, stock_map
 from handheld.edge_client import EdgeClient
 
 SITE = "DC01"
@@ -61,6 +61,7 @@ class Network:
 
     def picker(self, badge: str = "BADGE-0001", pin: str = "1234", device: str = "HH-E2E-01") -> EdgeClient:
         client = EdgeClient(self.edge.url, device)
+        client.enrol(mint_enrolment_code(self.workdir, SITE))
         client.sign_in(badge, pin)
         return client
 

@@ -3,14 +3,7 @@ import pytest
 
 from handheld.edge_client import EdgeRefused
 
-from .flow import SITE, Network, pick_everything, wait_until
-
-
-@pytest.fixture
-def network(tmp_path, broker):
-    net = Network(tmp_path, broker).start()
-    yield net
-    net.stop()
+from .flow import SITE, pick_everything, wait_until
 
 
 def test_order_is_picked_packed_shipped_and_the_centre_sees_it_exactly_once(network):

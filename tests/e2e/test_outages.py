@@ -1,14 +1,5 @@
 """The site keeps working through outages of the centre, the broker and itself; nothing is lost."""
-import pytest
-
-from .flow import Network, pick_everything, wait_until
-
-
-@pytest.fixture
-def network(tmp_path, broker):
-    net = Network(tmp_path, broker).start()
-    yield net
-    net.stop()
+from .flow import pick_everything, wait_until
 
 
 def released(network, order_ids):

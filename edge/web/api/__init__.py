@@ -2,8 +2,10 @@
 from flask import current_app, g, request
 from flask_smorest import Blueprint
 
-from edge.adapters.queries import picker_for_token
+from edge.adapters.queries import device_for_token, picker_for_token
 from edge.domain.catalogue import token_digest
+from edge.domain.enrolment import device_token_site
+from edge.domain.errors import DeviceMismatch, DeviceNotEnrolled, DeviceOfOtherSite, DeviceRevoked
 from edge.service.outcomes import Outcome
 from sync.sqlite_store import read_connection
 
@@ -20,8 +22,33 @@ def answer(outcome: Outcome):
     return outcome.body, outcome.status, headers
 
 
+DEVICE_HEADER = "X-Device-Token"
+
+
+def require_device() -> None:
+    """Find the enrolled device from its token; without one, refuse unless DEVICE_AUTH is "optional"."""
+    token = request.headers.get(DEVICE_HEADER, "").strip()
+    g.device = None
+    if not token:
+        if current_app.config.get("DEVICE_AUTH", "required") == "required":
+            raise DeviceNotEnrolled()
+        return
+    site = services().site_id
+    token_site = device_token_site(token)
+    if token_site and token_site != site:
+        raise DeviceOfOtherSite(token_site, site)
+    with read_connection(services().db_path) as conn:
+        device = device_for_token(conn, token_digest(token))
+    if device is None:
+        raise DeviceNotEnrolled()
+    if device["revoked_at"]:
+        raise DeviceRevoked(device["device_id"])
+    g.device = device
+
+
 def require_picker() -> None:
-    """Find the signed-in picker from the bearer token, before anything in the request is read."""
+    """Find the enrolled device and the signed-in picker, before anything in the request is read."""
+    require_device()
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
     picker = None
     if scheme.lower() == "bearer" and token.strip():
@@ -30,6 +57,8 @@ def require_picker() -> None:
     if picker is None:
         raise ApiRefusal(401, "not_signed_in", "You are not signed in or your session ended. "
                                                "Scan your badge and enter your PIN.")
+    if g.device is not None and picker["device_id"] != g.device["device_id"]:
+        raise DeviceMismatch()
     g.picker = picker
 
 

@@ -1,10 +1,10 @@
 """The picker's walk: next task, location scan, item scan with quantity, short pick."""
-from flask import g
+from flask import current_app, g
 from flask.views import MethodView
 
-from edge.service.commands import AssignNextTask, ConfirmPick, ReportShortPick, ScanLocation
+from edge.service.commands import AssignNextTask, ConfirmPick, LeaseTasks, PostponeTask, ReportShortPick, ScanLocation
 
-from ..schemas import LocationScanV1Schema, PickV1Schema, ShortPickV1Schema
+from ..schemas import LocationScanV1Schema, PickV1Schema, PostponeV1Schema, ShortPickV1Schema, TasksMineV1Schema
 from . import answer, services, signed_in_blueprint
 
 blp = signed_in_blueprint("picking", __name__, "Pick tasks for the signed-in picker")
@@ -18,6 +18,27 @@ class NextTask(MethodView):
         return services().bus.handle(AssignNextTask(g.picker["badge"], g.picker["device_id"]))
 
 
+@blp.route("/tasks/mine")
+class MyTasks(MethodView):
+    @blp.arguments(TasksMineV1Schema, location="query")
+    @blp.response(200)
+    def get(self, args):
+        """Lease up to `limit` tasks to this device (own unfinished first) to work with no connection."""
+        return services().bus.handle(LeaseTasks(g.picker["badge"], g.picker["device_id"], args["limit"],
+                                                current_app.config.get("LEASE_MINUTES", 30.0)))
+
+
+@blp.route("/tasks/<task_id>/postpone")
+class Postpone(MethodView):
+    @blp.arguments(PostponeV1Schema)
+    @blp.response(200)
+    def post(self, body, task_id):
+        """Put the task back in the pool (skip it for now)."""
+        return answer(services().bus.handle(PostponeTask(
+            task_id, body["reason"], g.picker["badge"], g.picker["device_id"], body["op_id"],
+            body.get("lease_epoch"))))
+
+
 @blp.route("/tasks/<task_id>/location-scan")
 class LocationScan(MethodView):
     @blp.arguments(LocationScanV1Schema)
@@ -26,7 +47,7 @@ class LocationScan(MethodView):
         """Scan the label of the task's location."""
         return answer(services().bus.handle(ScanLocation(
             task_id, body["barcode"], g.picker["badge"], g.picker["device_id"], body["op_id"],
-            body.get("scanned_at", ""))))
+            body.get("scanned_at", ""), body.get("lease_epoch"))))
 
 
 @blp.route("/tasks/<task_id>/picks")
@@ -37,7 +58,7 @@ class Picks(MethodView):
         """Scan the item and confirm how many were taken."""
         return answer(services().bus.handle(ConfirmPick(
             task_id, body["barcode"], body["qty"], g.picker["badge"], g.picker["device_id"], body["op_id"],
-            body.get("scanned_at", ""))))
+            body.get("scanned_at", ""), body.get("lease_epoch"))))
 
 
 @blp.route("/tasks/<task_id>/short")
@@ -48,4 +69,4 @@ class ShortPick(MethodView):
         """Report that fewer than asked are at the location: pick what was found, close the task short."""
         return answer(services().bus.handle(ReportShortPick(
             task_id, body["qty_found"], body["reason"], g.picker["badge"], g.picker["device_id"], body["op_id"],
-            body.get("scanned_at", ""))))
+            body.get("scanned_at", ""), body.get("lease_epoch"))))

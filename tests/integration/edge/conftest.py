@@ -73,7 +73,7 @@ def sync() -> FakeSync:
 
 @pytest.fixture
 def client(db_path, sync):
-    app = create_app({"SITE_ID": "DC01", "DB_PATH": db_path, "SYNC": sync, "TESTING": True})
+    app = create_app({"SITE_ID": "DC01", "DB_PATH": db_path, "SYNC": sync, "TESTING": True, "DEVICE_AUTH": "optional"})
     return app.test_client()
 
 

@@ -189,5 +189,5 @@ def test_op_id_reused_with_another_body_or_by_another_picker_is_409(client, db_p
 
 
 def test_sync_not_configured_says_so(db_path):
-    client = create_app({"SITE_ID": "DC01", "DB_PATH": db_path, "TESTING": True}).test_client()
+    client = create_app({"SITE_ID": "DC01", "DB_PATH": db_path, "TESTING": True, "DEVICE_AUTH": "optional"}).test_client()
     assert client.get("/api/v1/sync").json == {"configured": False}

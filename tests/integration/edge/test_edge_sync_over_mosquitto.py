@@ -31,7 +31,8 @@ def test_allocated_order_is_released_picked_and_reported_once(broker, tmp_path):
     conn.close()
     hub = HubSyncEndpoint(hub_db, broker.url, lambda db, site, event: None, resend_after=2)
     hub.start()
-    app, endpoint = start_edge("DC01", edge_db, broker.url, resend_after=2, seed_path=str(SAMPLE_SEED))
+    app, endpoint = start_edge("DC01", edge_db, broker.url, resend_after=2, seed_path=str(SAMPLE_SEED),
+                               device_auth="optional")
     try:
         with write_transaction(hub_db) as db:
             append_outbox(db, "DC01", [OutgoingEvent("order.allocated", {

@@ -1,6 +1,6 @@
 """Drive the real handheld app like a keyboard-wedge scanner would; exit 0 only if the pick completed.
 
-Run as a script (not collected by pytest): python kivy_pick_driver.py EDGE_URL DEVICE_DB SCREENSHOT_DIR
+Run as a script (not collected by pytest): python kivy_pick_driver.py EDGE_URL DEVICE_DB SCREENSHOT_DIR CODE
 """
 import json
 import os
@@ -36,11 +36,16 @@ def wedge_scan(text: str) -> None:
     Window.dispatch("on_key_up", ENTER, 0)
 
 
-def script(app: HandheldApp, shots: Path, log: list):
+def script(app: HandheldApp, shots: Path, log: list, code: str):
     """Yield between steps; each step waits for the app to reach the state it needs."""
     def screen():
         return app.manager.current_screen
 
+    while screen().name != "enrolment":
+        yield
+    yield
+    screen().export_to_png(str(shots / "0-enrol.png"))
+    wedge_scan(code)
     while screen().name != "signin":
         yield
     yield
@@ -77,12 +82,12 @@ def script(app: HandheldApp, shots: Path, log: list):
 
 
 def main() -> int:
-    edge_url, device_db, shots = sys.argv[1], sys.argv[2], Path(sys.argv[3])
+    edge_url, device_db, shots, code = sys.argv[1], sys.argv[2], Path(sys.argv[3]), sys.argv[4]
     shots.mkdir(parents=True, exist_ok=True)
     app = HandheldApp(edge_url, "HH-UI-01", device_db)
     log: list = []
     result = {"ok": False}
-    steps = script(app, shots, log)
+    steps = script(app, shots, log, code)
 
     def tick(_dt):
         try:

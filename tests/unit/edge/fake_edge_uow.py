@@ -54,9 +54,31 @@ class FakeTasks(FakeKeyed):
                       and orders[t.order_id].status in (ORDER_RELEASED, ORDER_PICKING)]
         return copy.deepcopy(min(open_tasks, key=urgency)) if open_tasks else None
 
+    def leasable(self, badge, now, limit):
+        orders = self.uow.orders.rows
+        live = [t for t in self.rows.values() if orders[t.order_id].status in (ORDER_RELEASED, ORDER_PICKING)]
+        fit = [t for t in live if t.picker == badge and t.status in (TASK_ASSIGNED, TASK_AT_LOCATION)
+               or t.status == TASK_OPEN or t.status in (TASK_ASSIGNED, TASK_AT_LOCATION) and t.lease_expired(now)]
+
+        def order(task):
+            o = orders[task.order_id]
+            return (task.picker != badge, task.postponed_by == badge, o.priority, o.requested_ship_date,
+                    o.order_id, task.pick_seq, task.task_id)
+
+        return [copy.deepcopy(t) for t in sorted(fit, key=order)[:limit]]
+
     def next_id(self):
         self.counter += 1
         return f"T{self.counter}"
+
+
+class FakeDevices(FakeKeyed):
+    def __init__(self, uow):
+        super().__init__("device_id")
+        self.uow = uow
+
+    def end_sessions(self, device_id):
+        self.uow.sessions.rows = {k: v for k, v in self.uow.sessions.rows.items() if v[1] != device_id}
 
 
 class FakeStock:
@@ -115,6 +137,8 @@ class FakeUnitOfWork(UnitOfWork):
         self.cartons = FakeCartons()
         self.ops = FakeKeyed("op_id")
         self.scan_errors = FakeScanErrors()
+        self.devices = FakeDevices(self)
+        self.enrolment_codes = FakeKeyed("code_hash")
         self.outbox: list = []  # (event, origin) pairs in commit order
         self.commits = 0
         self._snapshot = self._state()

@@ -22,6 +22,7 @@ class FakeEdgeClient:
         self.refuse: dict[str, tuple[int, str, str]] = {}  # path fragment -> (status, code, message)
         self.picked: dict[str, int] = {}
         self.orders_ready: list[dict] = []
+        self.alternative: dict | None = None
 
     def _check(self):
         if not self.reachable:
@@ -43,6 +44,16 @@ class FakeEdgeClient:
 
     closed: set = set()
 
+    def my_tasks(self, limit):
+        """Lease every unfinished task, like the edge's GET /tasks/mine (epoch 1 unless taken over)."""
+        self._check()
+        if "tasks/mine" in self.refuse:
+            raise EdgeRefused(*self.refuse["tasks/mine"])
+        open_tasks = [dict(t, picked_qty=self.picked.get(t["task_id"], 0), lease_epoch=t.get("lease_epoch", 1))
+                      for t in self.tasks
+                      if self.picked.get(t["task_id"], 0) < t["qty"] and t["task_id"] not in self.closed]
+        return open_tasks[:limit]
+
     def orders(self, statuses):
         self._check()
         return self.orders_ready
@@ -62,6 +73,11 @@ class FakeEdgeClient:
         if path.endswith("/short"):
             self.picked[task_id] = self.picked.get(task_id, 0) + body["qty_found"]
             self.closed = self.closed | {task_id}
+            if self.alternative:
+                return {"ok": True, "alternative": self.alternative}
+        if path.endswith("/postpone"):  # back to the pool, offered after everything else
+            self.tasks = [t for t in self.tasks if t["task_id"] != task_id] + [
+                t for t in self.tasks if t["task_id"] == task_id]
         return {"ok": True}
 
     def paths(self) -> list[str]:
