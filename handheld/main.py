@@ -18,7 +18,7 @@ from .screens.enrolment import EnrolmentScreen
 from .screens.pack import PackScreen
 from .screens.pick import PickScreen
 from .screens.signin import SignInScreen
-from .sync_loop import SyncLoop, utc_now
+from .sync_loop import WITHDRAWN, SyncLoop, utc_now
 
 
 class HandheldApp(App):
@@ -44,9 +44,9 @@ class HandheldApp(App):
                                             self._enrolled)
         self.status = StatusPresenter(self.store, self.sync, self._render_status)
         self.signin = SignInPresenter(self.store, self.client, run_in_background, signin.render, utc_now,
-                                      self._signed_in)
+                                      self._signed_in, self._withdrawn)
         self.pick = PickPresenter(self.store, self.client, self.sync, run_in_background, pick.render, utc_now,
-                                  self._signed_out)
+                                  self._signed_out, on_withdrawn=self._withdrawn)
         self.pack = PackPresenter(self.store, self.client, self.sync, run_in_background, pack.render, utc_now)
         for screen, presenter in ((signin, self.signin), (pick, self.pick), (pack, self.pack),
                                   (enrolment, self.enrolment)):
@@ -71,6 +71,8 @@ class HandheldApp(App):
 
     def _sync_changed(self, _dt=None) -> None:
         self.status.refresh()
+        if self.sync.last.blocked == WITHDRAWN and self.manager.current != "enrolment":
+            return self._withdrawn(self.sync.last.message)
         self.pick.on_sync_changed()
 
     def _signed_in(self, picker: dict) -> None:
@@ -81,6 +83,11 @@ class HandheldApp(App):
     def _signed_out(self) -> None:
         self.signin.sign_out()
         self.manager.current = "signin"
+
+    def _withdrawn(self, message: str) -> None:
+        self.enrolment.withdrawn(message)
+        self.status.set_picker("")
+        self.manager.current = "enrolment"
 
     def show_pick(self) -> None:
         self.manager.current = "pick"

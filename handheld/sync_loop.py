@@ -8,11 +8,14 @@ from typing import Callable
 
 from .edge_client import EdgeRefused, EdgeUnreachable
 from .local_store import LocalStore
+from .presenters.refusals import DEVICE_WITHDRAWN
 
 log = logging.getLogger(__name__)
 AUTH_CODES = frozenset({"not_signed_in", "session_expired", "device_not_enrolled", "device_revoked",
                         "device_wrong_site", "device_mismatch"})
 """Refusals of who is asking, not of the op: keep the op queued until the picker or device is let in again."""
+WITHDRAWN = "withdrawn"
+"""PumpResult.blocked when the edge no longer knows this device: the app goes back to enrolment."""
 
 
 def utc_now() -> str:
@@ -27,6 +30,7 @@ class PumpResult:
     sent: int = 0
     refused: int = 0
     blocked: str | None = None
+    message: str = ""
 
 
 class Backoff:
@@ -49,6 +53,7 @@ class SyncLoop:
         self.store, self.client, self.now = store, client, now
         self.backoff, self.idle, self.on_change = backoff or Backoff(), idle, on_change
         self.online: bool | None = None
+        self.last = PumpResult()
         self.failures = 0
         self._wake = wake or threading.Event()
         self._stop = threading.Event()
@@ -59,7 +64,7 @@ class SyncLoop:
         """Send every pending op in device_seq order until the queue is empty or the edge is unreachable."""
         with self._lock:  # the worker thread and a presenter's "flush before next task" must not interleave
             result = self._pump()
-        self.online = result.blocked != "unreachable"
+        self.online, self.last = result.blocked != "unreachable", result
         self.on_change()
         return result
 
@@ -73,6 +78,9 @@ class SyncLoop:
                     self.store.note_sync_error(str(err))
                     return PumpResult(sent, refused, "unreachable")
                 except EdgeRefused as err:
+                    if err.code in DEVICE_WITHDRAWN:
+                        self.store.note_sync_error(err.message)
+                        return PumpResult(sent, refused, WITHDRAWN, err.message)
                     if err.code in AUTH_CODES:
                         self.store.note_sync_error(err.message)
                         return PumpResult(sent, refused, "signed_out")

@@ -39,4 +39,4 @@ def load_catalogue(path: str) -> SeedMasterData:
         raise ValueError(f"{path} has invalid entries: {err.messages}") from None
     return SeedMasterData(
         sites=[RegisterSite(site["site_id"], site["name"]) for site in data["sites"]],
-        items=[UpsertItem(item["sku"], item["description"], tuple(item["gtins"])) for item in data["items"]])
+        items=[UpsertItem(item["sku"], item["description"], tuple(item["gtins"]), item["tracking"]) for item in data["items"]])

@@ -42,6 +42,11 @@ def m001_central_tables(db: Database) -> None:
     """)
 
 
+@central_migrations()
+def m002_item_tracking(db: Database) -> None:
+    db.execute("ALTER TABLE items ADD COLUMN tracking TEXT NOT NULL DEFAULT 'none'")
+
+
 def migrate(db_path: str) -> None:
     """Bring the database up to date (sync tables and central tables); safe to run every start."""
     conn = connect(db_path)

@@ -22,7 +22,8 @@ def get_site(conn: sqlite3.Connection, site_id: str) -> dict | None:
 
 
 def _item(row) -> dict:
-    return {"sku": row["sku"], "description": row["description"], "gtins": json.loads(row["gtins"])}
+    return {"sku": row["sku"], "description": row["description"], "gtins": json.loads(row["gtins"]),
+            "tracking": row["tracking"]}
 
 
 def list_items(conn: sqlite3.Connection, limit: int, offset: int) -> list[dict]:

@@ -36,16 +36,18 @@ class SqliteItemRepository(ItemRepository):
         self.db = db
 
     def get(self, sku: str) -> Item | None:
-        row = self.db.execute("SELECT sku, description, gtins FROM items WHERE sku = ?", [sku]).fetchone()
+        row = self.db.execute("SELECT sku, description, gtins, tracking FROM items WHERE sku = ?", [sku]).fetchone()
         return self._item(row) if row else None
 
     def put(self, item: Item) -> None:
-        self.db.execute("INSERT INTO items (sku, description, gtins) VALUES (?, ?, ?) ON CONFLICT (sku)"
-                        " DO UPDATE SET description = excluded.description, gtins = excluded.gtins",
-                        [item.sku, item.description, json.dumps(list(item.gtins))])
+        self.db.execute("INSERT INTO items (sku, description, gtins, tracking) VALUES (?, ?, ?, ?) ON CONFLICT (sku)"
+                        " DO UPDATE SET description = excluded.description, gtins = excluded.gtins,"
+                        " tracking = excluded.tracking",
+                        [item.sku, item.description, json.dumps(list(item.gtins)), item.tracking])
 
     def all(self) -> list[Item]:
-        return [self._item(row) for row in self.db.execute("SELECT sku, description, gtins FROM items ORDER BY sku")]
+        rows = self.db.execute("SELECT sku, description, gtins, tracking FROM items ORDER BY sku")
+        return [self._item(row) for row in rows]
 
     def missing(self, skus: list[str]) -> list[str]:
         found = set()
@@ -58,7 +60,7 @@ class SqliteItemRepository(ItemRepository):
 
     @staticmethod
     def _item(row) -> Item:
-        return Item(row["sku"], row["description"], tuple(json.loads(row["gtins"])))
+        return Item(row["sku"], row["description"], tuple(json.loads(row["gtins"])), row["tracking"])
 
 
 class SqliteStockRepository(StockRepository):

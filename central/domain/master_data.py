@@ -13,7 +13,11 @@ class Item:
     sku: str
     description: str = ""
     gtins: tuple[str, ...] = ()
+    tracking: str = "none"
 
     def as_command_data(self) -> dict:
         """Return the item as the `item` part of order.allocated and as item.upserted data."""
-        return {"sku": self.sku, "description": self.description, "gtins": list(self.gtins)}
+        data = {"sku": self.sku, "description": self.description, "gtins": list(self.gtins)}
+        if self.tracking != "none":  # left out when untracked, so sites that predate the field accept it
+            data["tracking"] = self.tracking
+        return data

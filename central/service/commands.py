@@ -33,6 +33,7 @@ class UpsertItem:
     sku: str
     description: str = ""
     gtins: tuple[str, ...] = ()
+    tracking: str = "none"
 
 
 @dataclass(frozen=True)

@@ -78,7 +78,7 @@ def upsert_item(cmd: UpsertItem, uow: UnitOfWork) -> bool:
     """Create or update an item and send it to every site; return True if it was new."""
     with uow:
         created = uow.items.get(cmd.sku) is None
-        _put_item(Item(cmd.sku, cmd.description, tuple(cmd.gtins)), uow)
+        _put_item(Item(cmd.sku, cmd.description, tuple(cmd.gtins), cmd.tracking), uow)
         uow.commit()
     return created
 
@@ -90,7 +90,7 @@ def seed_master_data(cmd: SeedMasterData, uow: UnitOfWork) -> dict:
         for site in cmd.sites:
             counts["sites_changed"] += _put_site(Site(site.site_id, site.name), uow)
         for item in cmd.items:
-            counts["items_changed"] += _put_item(Item(item.sku, item.description, tuple(item.gtins)), uow)
+            counts["items_changed"] += _put_item(Item(item.sku, item.description, tuple(item.gtins), item.tracking), uow)
         uow.commit()
     return counts
 

@@ -25,7 +25,7 @@ def command_from(event: dict) -> commands.Command:
                                      data["requested_ship_date"], data["lines"], str(event.get("event_id", "")))
     if event["type"] == "order.cancelled":
         return commands.CancelOrder(data["order_id"], data["reason"])
-    return commands.UpsertItem(data["sku"], data["description"], data["gtins"])
+    return commands.UpsertItem(data["sku"], data["description"], data["gtins"], data["tracking"])
 
 
 def apply_command(db: Database, stream: str, event: dict) -> None:

@@ -69,6 +69,14 @@ def m002_devices_and_leases(db: Database) -> None:
     """)
 
 
+@edge_migrations()
+def m003_item_tracking_and_carton_sscc(db: Database) -> None:
+    db.executescript("""
+    ALTER TABLE items ADD COLUMN tracking TEXT NOT NULL DEFAULT 'none';
+    ALTER TABLE cartons ADD COLUMN sscc TEXT NOT NULL DEFAULT '';
+    """)
+
+
 class WrongSite(RuntimeError):
     """Raise when a database made for one site is opened for another."""
 

@@ -41,12 +41,12 @@ class SqliteLocationRepository(SqliteRepository):
 
 class SqliteItemRepository(SqliteRepository):
     def get(self, sku: str) -> Item | None:
-        row = self._one("SELECT sku, description, gtins FROM items WHERE sku = ?", [sku])
-        return Item(row[0], row[1], json.loads(row[2])) if row else None
+        row = self._one("SELECT sku, description, gtins, tracking FROM items WHERE sku = ?", [sku])
+        return Item(row[0], row[1], json.loads(row[2]), row[3]) if row else None
 
     def save(self, item: Item) -> None:
-        self.db.execute("INSERT OR REPLACE INTO items (sku, description, gtins) VALUES (?,?,?)",
-                        [item.sku, item.description, json.dumps(item.gtins)])
+        self.db.execute("INSERT OR REPLACE INTO items (sku, description, gtins, tracking) VALUES (?,?,?,?)",
+                        [item.sku, item.description, json.dumps(item.gtins), item.tracking])
 
 
 class SqlitePickerRepository(SqliteRepository):

@@ -138,6 +138,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--count", type=int, default=0, help="stop after this many scans (0 = no limit)")
     p.add_argument("--seconds", type=float, default=60.0, help="stop listening after this long")
     p.set_defaults(run=cmd_test_scan)
+    add_scanners_command(sub)
     return parser
 
 
@@ -153,6 +154,68 @@ def main(argv: list[str] | None = None) -> int:
     except (RegistryError, RendererUnavailable, PrinterIOError, serial.SerialException, OSError, ValueError) as err:
         print(f"wes-devices {args.command}: {err}", file=sys.stderr)
         return 2
+
+
+def cmd_scanner_profiles(args) -> int:
+    """List the scanner profiles: link, suffix, GS handling, AIM ids and how to set each up."""
+    from protocols.devices.scanners import PROFILES
+
+    for p in PROFILES.values():
+        print(f"{p.name:18} {p.vendor:9} link={p.link:14} suffix={p.suffix!r:8} gs={p.gs_handling:10} "
+              f"aim_ids={'yes' if p.aim_ids else 'no'}")
+        print(f"  symbologies: {', '.join(p.symbologies)}")
+        print(f"  setup: {p.setup}")
+        if p.setup_bytes:
+            print(f"  setup bytes: {p.setup_bytes.hex(' ')}")
+    return 0
+
+
+def cmd_scanner_listen(args) -> int:
+    """Run the scanner driver on a port with a profile; print each scan byte for byte and its resolution."""
+    import threading
+
+    from protocols.devices.scanners import profile
+
+    from .serial_scanner import SerialScannerDriver
+
+    chosen, seen, done = profile(args.profile), [], threading.Event()
+
+    def on_read(read) -> None:
+        seen.append(read)
+        print(f"bytes: {read.frame.raw!r}\nhex:   {read.frame.raw.hex(' ')}")
+        print(f"  -> {read.scan.kind} {read.scan.value} symbology={read.scan.symbology or 'none'} "
+              f"gs1={read.scan.gs1 or {}}" if read.scan else f"  -> refused: {read.error}", flush=True)
+        if args.count and len(seen) >= args.count:
+            done.set()
+
+    driver = SerialScannerDriver.for_profile(args.url, chosen, on_read, baudrate=args.baud, parity=args.parity)
+    driver.start()
+    print(f"listening on {args.url} ({chosen.name}); scan a barcode (Ctrl+C to stop)", flush=True)
+    try:
+        done.wait(args.seconds)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        driver.stop()
+    if not driver.opens:
+        print(f"never opened {args.url}: {driver.last_error}")
+    return 0 if seen else 1
+
+
+def add_scanners_command(sub) -> None:
+    """Register `wes-devices scanners profiles|listen`."""
+    scanners = sub.add_parser("scanners", help="scanner profiles, and a driver run on a serial scanner")
+    actions = scanners.add_subparsers(dest="scanners_command", required=True)
+    p = actions.add_parser("profiles", help="list scanner profiles and how to set each scanner up")
+    p.set_defaults(run=cmd_scanner_profiles)
+    p = actions.add_parser("listen", help="read scans through the driver (SSI or line framing), with reconnect")
+    p.add_argument("--url", required=True, help="serial port or pyserial URL, e.g. /dev/serial/by-id/...")
+    p.add_argument("--profile", default="zebra-serial", help="scanner profile (see `scanners profiles`)")
+    p.add_argument("--baud", type=int, default=9600)
+    p.add_argument("--parity", choices=("N", "E", "O"), default="N")
+    p.add_argument("--count", type=int, default=0, help="stop after this many scans (0 = no limit)")
+    p.add_argument("--seconds", type=float, default=60.0, help="stop listening after this long")
+    p.set_defaults(run=cmd_scanner_listen)
 
 
 if __name__ == "__main__":

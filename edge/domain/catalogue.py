@@ -18,11 +18,29 @@ class Location:
     pick_seq: int = 0
 
 
+TRACKING_AIS = {"none": (), "lot": ("lot",), "serial": ("serial",), "lot_expiry": ("lot", "expiry")}
+"""What a pick of an item must capture from its GS1 label: lot (AI 10), expiry (AI 17), serial (AI 21)."""
+
+
+@dataclass(frozen=True)
+class Traced:
+    """What a pick captured from the item's GS1 label (empty when the item is not tracked)."""
+
+    lot: str = ""
+    serial: str = ""
+    expiry: str = ""
+
+
 @dataclass
 class Item:
     sku: str
     description: str = ""
     gtins: list[str] = field(default_factory=list)
+    tracking: str = "none"
+
+    def missing(self, traced: Traced) -> list[str]:
+        """Return what the pick still has to capture for this item's tracking (empty: nothing)."""
+        return [name for name in TRACKING_AIS.get(self.tracking, ()) if not getattr(traced, name)]
 
     def barcodes(self) -> list[str]:
         """Return every barcode that identifies this item: the sku, then its GTINs."""

@@ -31,6 +31,21 @@ class WrongItem(CountedRefusal):
         self.scanned, self.expected = scanned, sku
 
 
+class TrackingRequired(DomainError):
+    code = "tracking_required"
+
+    def __init__(self, sku: str, missing: list[str]):
+        super().__init__(f"{sku} is tracked: scan the GS1 label with the {' and '.join(missing)}, then confirm.")
+        self.missing = missing
+
+
+class OneSerialPerPick(DomainError):
+    code = "too_many"
+
+    def __init__(self, sku: str):
+        super().__init__(f"Each {sku} has its own serial number: confirm 1 at a time, scanning each label.")
+
+
 class ScanLocationFirst(DomainError):
     code = "scan_location_first"
 

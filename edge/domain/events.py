@@ -41,6 +41,13 @@ class TaskPicked(Event):
     location: str
     qty: int
     picker: str
+    lot: str = ""
+    serial: str = ""
+    expiry: str = ""
+
+    def data(self) -> dict:
+        """Return the wire data; empty tracking fields are left out so older centres still accept it."""
+        return {k: v for k, v in asdict(self).items() if v != "" or k not in ("lot", "serial", "expiry")}
 
 
 @dataclass(frozen=True)
@@ -72,6 +79,14 @@ class CartonClosed(Event):
     carton_id: str
     order_id: str
     lines: list = field(default_factory=list)
+    sscc: str = ""
+
+    def data(self) -> dict:
+        """Return the wire data; no sscc key when none was issued, so older centres still accept it."""
+        data = asdict(self)
+        if not self.sscc:
+            del data["sscc"]
+        return data
 
 
 @dataclass(frozen=True)

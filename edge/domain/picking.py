@@ -5,9 +5,9 @@ from protocols.status import (TASK_ASSIGNED, TASK_AT_LOCATION, TASK_CANCELLED, T
                               TASK_SHORT)
 
 from .barcodes import matches_item, matches_location
-from .catalogue import VIRTUAL_PACK, Item, Location
-from .errors import (LeaseLost, NotEnoughStock, NotYourTask, ScanLocationFirst, TaskClosed, TooMany, WrongItem,
-                     WrongLocation)
+from .catalogue import VIRTUAL_PACK, Item, Location, Traced
+from .errors import (LeaseLost, NotEnoughStock, NotYourTask, ScanLocationFirst, TaskClosed, TooMany,
+                     OneSerialPerPick, TrackingRequired, WrongItem, WrongLocation)
 from .events import Event, ScanRejected, StockChanged, TaskPicked, TaskShorted
 
 SYSTEM_PICKER = "system"
@@ -104,14 +104,20 @@ class PickTask:
         """Describe a refused scan as the event the centre counts."""
         return ScanRejected(self.task_id, step, err.expected[:128], err.scanned[:128], badge)
 
-    def pick(self, badge: str, scanned: str, item: Item, qty: int, on_hand: int) -> list[Event]:
-        """Take qty of the item from the location to the pack area; return the events it causes."""
+    def pick(self, badge: str, scanned: str, item: Item, qty: int, on_hand: int,
+             traced: Traced = Traced()) -> list[Event]:
+        """Take qty of the item from the location to the pack area; a tracked item needs its lot/serial/expiry."""
         self.check_worker(badge)
         if self.status != TASK_AT_LOCATION:
             raise ScanLocationFirst(self.location)
         if not matches_item(scanned, item.sku, item.gtins):
             raise WrongItem(scanned.strip(), self.sku, self.location)
-        return self._take(badge, qty, on_hand)
+        missing = item.missing(traced)
+        if missing:
+            raise TrackingRequired(item.sku, missing)
+        if item.tracking == "serial" and qty != 1:
+            raise OneSerialPerPick(item.sku)
+        return self._take(badge, qty, on_hand, traced if item.tracking != "none" else Traced())
 
     def report_short(self, badge: str, qty_found: int, reason: str, on_hand: int) -> list[Event]:
         """Pick what was found, then close the task short by the rest."""
@@ -137,7 +143,7 @@ class PickTask:
         self.status = TASK_CANCELLED
         return True
 
-    def _take(self, badge: str, qty: int, on_hand: int) -> list[Event]:
+    def _take(self, badge: str, qty: int, on_hand: int, traced: Traced = Traced()) -> list[Event]:
         if qty < 1 or qty > self.remaining:
             raise TooMany(self.remaining)
         if qty > on_hand:
@@ -148,6 +154,7 @@ class PickTask:
         return [
             StockChanged(self.location, self.sku, -qty, "pick", self.task_id),
             StockChanged(VIRTUAL_PACK, self.sku, qty, "pick", self.task_id),
-            TaskPicked(self.task_id, self.order_id, self.line_no, self.sku, self.location, qty, badge),
+            TaskPicked(self.task_id, self.order_id, self.line_no, self.sku, self.location, qty, badge,
+                       traced.lot, traced.serial, traced.expiry),
         ]
 

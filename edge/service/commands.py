@@ -44,6 +44,9 @@ class ConfirmPick(Command):
     op_id: str
     scanned_at: str = ""
     lease_epoch: int | None = None
+    lot: str = ""
+    serial: str = ""
+    expiry: str = ""
 
 
 @dataclass(frozen=True)
@@ -135,6 +138,7 @@ class UpsertItem(Command):
     sku: str
     description: str = ""
     gtins: list[str] = field(default_factory=list)
+    tracking: str = "none"
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,8 @@ def release_order(cmd: ReleaseOrder, uow: UnitOfWork) -> bool:
                 raise InconsistentOrder(f"line {line['line_no']} names sku {line['sku']} "
                                         f"but describes item {line['item']['sku']}")
             item = line["item"]
-            uow.items.save(Item(item["sku"], item.get("description", ""), list(item.get("gtins", []))))
+            uow.items.save(Item(item["sku"], item.get("description", ""), list(item.get("gtins", [])),
+                                item.get("tracking", "none")))
         order = Order(cmd.order_id, cmd.customer, cmd.priority, cmd.requested_ship_date,
                       [OrderLine(l["line_no"], l["sku"], l["qty"]) for l in cmd.lines], cmd_event_id=cmd.cmd_event_id)
         slots = {sku: uow.stock.slots(sku) for sku in {line.sku for line in order.lines}}
@@ -55,7 +56,7 @@ def cancel_order(cmd: CancelOrder, uow: UnitOfWork) -> None:
 def upsert_item(cmd: UpsertItem, uow: UnitOfWork) -> None:
     """Store an item's description and GTINs as the centre knows them."""
     with uow:
-        uow.items.save(Item(cmd.sku, cmd.description, list(cmd.gtins)))
+        uow.items.save(Item(cmd.sku, cmd.description, list(cmd.gtins), cmd.tracking))
         uow.commit()
 
 

@@ -12,6 +12,7 @@ STATUS_BY_CODE = {
     "unknown_task": 404,
     "unknown_order": 404,
     "too_many": 422,
+    "tracking_required": 422,
     "wrong_location": 409,
     "wrong_item": 409,
     "scan_location_first": 409,
@@ -64,6 +65,7 @@ def task_view(task: PickTask, location: Location | None, item: Item | None) -> d
         "description": item.description if item else "", "location": task.location,
         "location_barcode": location.barcode if location else "",
         "item_barcodes": item.barcodes() if item else [task.sku],
+        "tracking": item.tracking if item else "none",
         "qty": task.qty, "picked_qty": task.picked_qty, "status": task.status, "next_step": task.next_step,
         "lease_epoch": task.lease_epoch, "lease_expires_at": task.lease_expires_at or None,
     }

@@ -1,7 +1,7 @@
 """Handlers for the picker's walk: sign in, take the next task, scan the location, pick or report short."""
 import secrets
 
-from edge.domain.catalogue import Item, Location, decoy_pin_hash, token_digest, verify_pin
+from edge.domain.catalogue import Item, Location, Traced, decoy_pin_hash, token_digest, verify_pin
 from edge.domain.errors import SignInFailed, UnknownTask, WrongItem, WrongLocation
 from edge.domain.events import Event, StockChanged
 from edge.domain.enrolment import minutes_later
@@ -87,7 +87,8 @@ def confirm_pick(cmd: ConfirmPick, uow: UnitOfWork) -> dict:
     task = _task(uow, cmd.task_id, cmd.lease_epoch)
     item = uow.items.get(task.sku) or Item(task.sku)
     try:
-        events = task.pick(cmd.badge, cmd.barcode, item, cmd.qty, uow.stock.on_hand(task.location, task.sku))
+        events = task.pick(cmd.badge, cmd.barcode, item, cmd.qty, uow.stock.on_hand(task.location, task.sku),
+                           Traced(cmd.lot, cmd.serial, cmd.expiry))
     except WrongItem as err:
         _count_rejected(uow, cmd, task, "item", err)
         raise

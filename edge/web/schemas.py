@@ -59,6 +59,10 @@ class PickV1Schema(_Op):
     qty = StrictInt(required=True, validate=validate.Range(min=1, max=100_000))
     scanned_at = fields.AwareDateTime(format="iso")
     lease_epoch = StrictInt(validate=validate.Range(min=0), metadata=LEASE_EPOCH)
+    lot = fields.String(load_default="", validate=validate.Length(max=20), metadata={"description": "GS1 AI 10"})
+    serial = fields.String(load_default="", validate=validate.Length(max=20), metadata={"description": "GS1 AI 21"})
+    expiry = fields.String(load_default="", validate=validate.Regexp(r"^(\d{6})?$"),
+                           metadata={"description": "GS1 AI 17, YYMMDD as scanned"})
 
 
 class ShortPickV1Schema(_Op):

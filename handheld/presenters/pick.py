@@ -16,7 +16,8 @@ from ..edge_client import EdgeRefused, EdgeUnreachable
 from . import messages
 from .feedback import Feedback, bad, good, info
 from .ports import Outcome, RunInBackground, Sync
-from .refusals import describe_refusal
+from .refusals import DEVICE_WITHDRAWN, describe_refusal
+from .tracking import captured, refusal
 
 if TYPE_CHECKING:  # the store is injected; presenters never import sqlite3
     from ..local_store import CachedTask, LocalStore
@@ -30,6 +31,10 @@ SHORT_REASONS = ("not_found", "damaged", "wrong_item_in_bin")
 
 class Offline(Exception):
     """Raise when queued ops could not be sent, so asking for the next task would return the old one."""
+
+
+class Withdrawn(Exception):
+    """Raise when the edge refused this device (revoked, or not enrolled): it must enrol again."""
 
 
 @dataclass(frozen=True)
@@ -54,12 +59,14 @@ class PickPresenter:
 
     def __init__(self, store: LocalStore, client, sync: Sync, run_in_background: RunInBackground,
                  render: Callable[[PickViewState], None], now: Callable[[], str],
-                 on_signed_out: Callable[[], None] = lambda: None, task_limit: int = 5):
+                 on_signed_out: Callable[[], None] = lambda: None, task_limit: int = 5,
+                 on_withdrawn: Callable[[str], None] = lambda message: None):
         self.store, self.client, self.sync, self.bg = store, client, sync, run_in_background
         self.render, self.now, self.on_signed_out = render, now, on_signed_out
-        self.task_limit = task_limit
+        self.task_limit, self.on_withdrawn = task_limit, on_withdrawn
         self.state = PickViewState()
         self._barcode = ""
+        self._traced: dict[str, str] = {}  # lot/serial/expiry the first item scan of this pick carried
         self._short_op_id: str | None = None
 
     # -- loading tasks
@@ -77,7 +84,10 @@ class PickPresenter:
 
     def _fetch_next(self) -> CachedTask | None:
         """Push queued ops, then download (lease) a batch of tasks; offline, carry on with the cached ones."""
-        if self.sync.pump().blocked:
+        pumped = self.sync.pump()
+        if pumped.blocked == "withdrawn":
+            raise Withdrawn(pumped.message)
+        if pumped.blocked:
             cached = self.store.current_task()
             if cached is None:
                 raise Offline()
@@ -96,7 +106,11 @@ class PickPresenter:
         if isinstance(outcome.error, (Offline, EdgeUnreachable)):
             text = messages.OFFLINE_NO_TASK.format(waiting=self.store.pending_count())
             return self._show(PickViewState(OFFLINE, text, feedback=info(text), refusals=self._refusals()))
+        if isinstance(outcome.error, Withdrawn):
+            return self.on_withdrawn(str(outcome.error))
         if isinstance(outcome.error, EdgeRefused):
+            if outcome.error.code in DEVICE_WITHDRAWN:
+                return self.on_withdrawn(outcome.error.message)
             if outcome.error.status == 401:
                 return self.on_signed_out()
             return self._show(PickViewState(NO_TASK, outcome.error.message, feedback=bad(outcome.error.message)))
@@ -133,8 +147,12 @@ class PickPresenter:
             template = scan_messages.EXPECTED_ITEM_NOT_LOCATION if scan.kind == LOCATION else scan_messages.WRONG_ITEM
             return self._feedback(bad(scan_messages.render(template, expected=f"{data['sku']} ({data['description']})",
                                                            scanned=scan.value)))
+        tracking = data.get("tracking", "none")
+        why_not = refusal(tracking, scan, self._traced if self.state.step == CONFIRM_QTY else {})
+        if why_not:
+            return self._feedback(bad(why_not))
         if self.state.step == SCAN_ITEM:
-            self._barcode = scan.value
+            self._barcode, self._traced = scan.value, captured(scan) if tracking != "none" else {}
             return self._show(replace(self.state, step=CONFIRM_QTY, qty_entered=1,
                                       prompt=messages.CONFIRM_QTY.format(qty=1, sku=data["sku"]),
                                       feedback=good(messages.ITEM_OK.format(sku=data["sku"]))))
@@ -179,7 +197,8 @@ class PickPresenter:
         picked = task.picked_qty + qty
         done = picked >= task.data["qty"]
         self.store.record("pick", f"/api/v1/tasks/{task.task_id}/picks",
-                          {"barcode": self._barcode, "qty": qty, "scanned_at": self.now()}, self.now(),
+                          {"barcode": self._barcode, "qty": qty, "scanned_at": self.now(), **self._traced},
+                          self.now(),
                           task_id=task.task_id, step="done" if done else SCAN_ITEM, picked_qty=picked)
         self.sync.nudge()
         if done:

@@ -9,6 +9,10 @@ if TYPE_CHECKING:  # the store is injected; presenters never import sqlite3
     from ..local_store import QueuedOp
 
 
+DEVICE_WITHDRAWN = frozenset({"device_revoked", "device_not_enrolled"})
+"""Refusals that mean the edge no longer knows this handheld: only a new enrolment helps."""
+
+
 def describe_refusal(op: QueuedOp, location: str = "its location") -> str:
     """Say which confirmation the edge refused, why, and what the picker should do."""
     what = messages.OP_NAMES.get(op.type, op.type)

@@ -11,6 +11,7 @@ from ..pin import pin_hash
 from . import messages
 from .feedback import Feedback, bad, info
 from .ports import Outcome, RunInBackground
+from .refusals import DEVICE_WITHDRAWN
 
 if TYPE_CHECKING:  # the store is injected; presenters never import sqlite3
     from ..local_store import LocalStore
@@ -33,9 +34,10 @@ class SignInPresenter:
 
     def __init__(self, store: LocalStore, client, run_in_background: RunInBackground,
                  render: Callable[[SignInViewState], None], now: Callable[[], str],
-                 on_signed_in: Callable[[dict], None]):
+                 on_signed_in: Callable[[dict], None],
+                 on_withdrawn: Callable[[str], None] = lambda message: None):
         self.store, self.client, self.bg, self.render, self.now = store, client, run_in_background, render, now
-        self.on_signed_in = on_signed_in
+        self.on_signed_in, self.on_withdrawn = on_signed_in, on_withdrawn
         self.state = SignInViewState()
 
     def resume(self) -> bool:
@@ -79,6 +81,9 @@ class SignInPresenter:
                 return self.on_signed_in({"badge": badge, "name": session["name"]})
             return self._show(SignInViewState(PIN_STEP, messages.ENTER_PIN.format(badge=badge), badge,
                                               bad(messages.CANNOT_SIGN_IN_OFFLINE.format(badge=badge))))
+        if isinstance(outcome.error, EdgeRefused) and outcome.error.code in DEVICE_WITHDRAWN:
+            self._show(SignInViewState())
+            return self.on_withdrawn(outcome.error.message)
         if isinstance(outcome.error, EdgeRefused):
             return self._show(SignInViewState(PIN_STEP, messages.ENTER_PIN.format(badge=badge), badge,
                                               bad(outcome.error.message)))

@@ -35,5 +35,8 @@ class PickScreen(ScanScreen):
     def next_task(self) -> None:
         self.presenter.next_task()
 
+    def skip(self) -> None:
+        self.presenter.on_postpone()
+
     def acknowledge(self) -> None:
         self.presenter.on_acknowledge()

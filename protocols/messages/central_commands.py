@@ -5,6 +5,8 @@ Commands travel in the same batch envelope as events; their `seq` is the per-sit
 from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
 CODE = validate.Length(min=1, max=64)
+TRACKING_KINDS = ("none", "lot", "serial", "lot_expiry")
+"""Senders omit tracking when it is "none", so sites that predate the field keep accepting their items."""
 
 
 class _Strict(Schema):
@@ -16,6 +18,8 @@ class ItemV1Schema(_Strict):
     sku = fields.String(required=True, validate=CODE)
     description = fields.String(load_default="", validate=validate.Length(max=256))
     gtins = fields.List(fields.String(validate=validate.Regexp(r"^\d{8}$|^\d{12,14}$")), load_default=list)
+    tracking = fields.String(load_default="none", validate=validate.OneOf(TRACKING_KINDS), metadata={
+        "description": "what a pick of this item must capture from its GS1 label: none, lot, serial, lot_expiry"})
 
 
 class OrderLineV1Schema(_Strict):

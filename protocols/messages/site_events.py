@@ -39,6 +39,10 @@ class TaskPickedV1Schema(_Strict):
     location = fields.String(required=True, validate=CODE)
     qty = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
     picker = fields.String(required=True, validate=CODE)
+    lot = fields.String(load_default="", validate=validate.Length(max=20))
+    serial = fields.String(load_default="", validate=validate.Length(max=20))
+    expiry = fields.String(load_default="", validate=validate.Regexp(r"^(\d{6})?$"),
+                           metadata={"description": "GS1 AI 17 as scanned, YYMMDD"})
 
 
 class TaskShortedV1Schema(_Strict):
@@ -64,6 +68,7 @@ class CartonClosedV1Schema(_Strict):
     carton_id = fields.String(required=True, validate=CODE)
     order_id = fields.String(required=True, validate=CODE)
     lines = fields.List(fields.Dict(keys=fields.String()), required=True)
+    sscc = fields.String(load_default="", validate=validate.Regexp(r"^(\d{18})?$"))
 
 
 class LocationUpsertedV1Schema(_Strict):

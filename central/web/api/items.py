@@ -40,5 +40,5 @@ class ItemBySku(MethodView):
         if len(sku) > MAX_SKU:
             raise ApiError(422, "validation_failed", f"Use a sku of at most {MAX_SKU} characters.",
                            {"sku": [f"Longer than {MAX_SKU} characters."]})
-        services().bus.handle(UpsertItem(sku, body["description"], tuple(body["gtins"])))
+        services().bus.handle(UpsertItem(sku, body["description"], tuple(body["gtins"]), body["tracking"]))
         return read(queries.get_item, sku)

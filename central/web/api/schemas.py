@@ -2,6 +2,7 @@
 from marshmallow import RAISE, Schema, fields, validate
 
 from central.domain.orders import MAX_LINES
+from protocols.messages.central_commands import TRACKING_KINDS
 from protocols.messages.envelope import SITE_ID
 from protocols.status import ORDER_STATUSES
 
@@ -89,12 +90,15 @@ class SiteSchema(Schema):
 class ItemInSchema(StrictSchema):
     description = fields.String(load_default="", validate=validate.Length(max=256))
     gtins = fields.List(fields.String(validate=GTIN), load_default=list, validate=validate.Length(max=20))
+    tracking = fields.String(load_default="none", validate=validate.OneOf(TRACKING_KINDS), metadata={
+        "description": "what a pick must scan from the item's GS1 label: none, lot, serial, lot_expiry"})
 
 
 class ItemSchema(Schema):
     sku = fields.String()
     description = fields.String()
     gtins = fields.List(fields.String())
+    tracking = fields.String()
 
 
 class LocationSchema(Schema):

@@ -15,7 +15,7 @@ def test_an_item_change_is_queued_to_every_site_once(seeded, db_path, sync):
     before = outbox(db_path)
     nudges = sync.nudges
     reply = seeded.put("/api/v1/items/SKU-BLUE-MUG", json={"description": "Blue mug 400 ml", "gtins": []})
-    assert reply.json == {"sku": "SKU-BLUE-MUG", "description": "Blue mug 400 ml", "gtins": []}
+    assert reply.json == {"sku": "SKU-BLUE-MUG", "description": "Blue mug 400 ml", "gtins": [], "tracking": "none"}
     new = [row for row in outbox(db_path) if row not in before]
     assert sorted(row["stream"] for row in new) == ["DC01", "DC02"]
     assert all(load_central_command_data(row["type"], row["data"])["description"] == "Blue mug 400 ml"
@@ -23,6 +23,16 @@ def test_an_item_change_is_queued_to_every_site_once(seeded, db_path, sync):
     assert sync.nudges == nudges + 1
     seeded.put("/api/v1/items/SKU-BLUE-MUG", json={"description": "Blue mug 400 ml", "gtins": []})
     assert len(outbox(db_path)) == len(before) + 2  # unchanged: nothing more to send
+
+
+def test_a_tracked_item_is_sent_with_its_tracking(seeded, db_path):
+    before = outbox(db_path)
+    reply = seeded.put("/api/v1/items/SKU-EYE-DROPS", json={"description": "Eye drops 10 ml", "tracking": "lot_expiry"})
+    assert reply.status_code == 200 and reply.json["tracking"] == "lot_expiry"
+    new = [row for row in outbox(db_path) if row not in before]
+    assert {load_central_command_data(row["type"], row["data"])["tracking"] for row in new} == {"lot_expiry"}
+    refused = seeded.put("/api/v1/items/SKU-EYE-DROPS", json={"tracking": "batch"})
+    assert refused.status_code == 422 and "tracking" in refused.json["errors"]["json"]
 
 
 def test_a_new_site_is_sent_the_items_known_so_far(client, db_path):
@@ -35,7 +45,7 @@ def test_a_new_site_is_sent_the_items_known_so_far(client, db_path):
 def test_items_and_sites_are_listed(seeded):
     assert [i["sku"] for i in seeded.get("/api/v1/items").json] == ["SKU-BLUE-MUG", "SKU-KETTLE"]
     assert [i["sku"] for i in seeded.get("/api/v1/items?limit=1&offset=1").json] == ["SKU-KETTLE"]
-    assert seeded.get("/api/v1/items/SKU-BLUE-MUG").json == dict(MUG, sku="SKU-BLUE-MUG")
+    assert seeded.get("/api/v1/items/SKU-BLUE-MUG").json == dict(MUG, sku="SKU-BLUE-MUG", tracking="none")
     assert [s["site_id"] for s in seeded.get("/api/v1/sites").json] == ["DC01", "DC02"]
 
 

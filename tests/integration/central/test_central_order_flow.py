@@ -25,7 +25,7 @@ def test_an_order_goes_to_the_site_that_can_fill_it_with_its_command(seeded, db_
     assert data["order_id"] == "SO-000001" and data["priority"] == 3
     assert data["lines"][1] == {"line_no": 2, "sku": "SKU-KETTLE", "qty": 1,
                                 "item": {"sku": "SKU-KETTLE", "description": "Kettle 1.7 l, steel",
-                                         "gtins": ["05012345678931"]}}
+                                         "gtins": ["05012345678931"], "tracking": "none"}}
     assert not [row for row in outbox(db_path, "DC02") if row["type"] == "order.allocated"]
     assert sync.nudges == nudges_before + 1
 

@@ -82,7 +82,9 @@ def test_create_order_allocates_at_once_and_queues_order_allocated():
     assert (site, command_type) == ("DC01", "order.allocated")
     assert load_central_command_data(command_type, data)["lines"] == [
         {"line_no": 1, "sku": "SKU-BLUE-MUG", "qty": 4,
-         "item": {"sku": "SKU-BLUE-MUG", "description": "SKU-BLUE-MUG description", "gtins": ["05012345678900"]}}]
+         "item": {"sku": "SKU-BLUE-MUG", "description": "SKU-BLUE-MUG description", "gtins": ["05012345678900"],
+                      "tracking": "none"}}]
+    assert "tracking" not in data["lines"][0]["item"]  # untracked items are sent as before the field existed
     assert [c.status for c in uow.orders.history[order_id]] == ["received", "allocated"]
 
 

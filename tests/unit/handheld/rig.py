@@ -17,12 +17,12 @@ class Rig:
         self.edge = edge
         self.store = LocalStore(db_path)
         self.sync = SyncLoop(self.store, edge, now=lambda: NOW)
-        self.views, self.signed_in, self.signed_out = [], [], 0
+        self.views, self.signed_in, self.signed_out, self.withdrawn = [], [], 0, []
         self.status = StatusPresenter(self.store, self.sync, self.views.append)
         self.signin = SignInPresenter(self.store, edge, run_inline, self.views.append, lambda: NOW,
-                                      self.signed_in.append)
+                                      self.signed_in.append, self.withdrawn.append)
         self.pick = PickPresenter(self.store, edge, self.sync, run_inline, self.views.append, lambda: NOW,
-                                  self._signed_out)
+                                  self._signed_out, on_withdrawn=self.withdrawn.append)
         self.pack = PackPresenter(self.store, edge, self.sync, run_inline, self.views.append, lambda: NOW)
 
     def _signed_out(self):

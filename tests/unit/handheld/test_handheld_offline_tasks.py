@@ -113,7 +113,7 @@ def test_a_withdrawn_device_keeps_its_ops_queued(rig, edge):
     pick_current(rig)
     edge.reachable = True
     edge.refuse["/tasks/"] = (403, "device_revoked", "Handheld HH-07 was withdrawn by the site lead.")
-    assert rig.sync.pump().blocked == "signed_out"
+    assert rig.sync.pump().blocked == "withdrawn"
     assert rig.store.pending_count() == 2
 
 
