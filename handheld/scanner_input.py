@@ -1,11 +1,15 @@
 """Scanner input behind one interface: keyboard wedge, serial (pyserial), Android DataWedge intents.
 
-Framing is pure (feed bytes or keys, get scans) so it is tested without hardware; transports only
-move bytes. Every scan ends up as raw text for protocols.barcode.classify via on_scan.
+Framing is pure and shared with the edge (protocols.devices.scanners: AffixFramer for wedge/serial bytes,
+intent_extras_to_raw for Android intents), so it is tested without hardware; transports only move bytes.
+Every scan ends up as raw text for protocols.barcode.classify via on_scan.
 """
 import logging
 import threading
-from typing import Callable, Protocol
+from collections.abc import Callable
+from typing import Protocol
+
+from protocols.devices.scanners import AffixFramer, IntentError, intent_extras_to_raw
 
 log = logging.getLogger(__name__)
 OnScan = Callable[[str], None]
@@ -17,30 +21,6 @@ class ScannerInput(Protocol):
     def start(self, on_scan: OnScan) -> None: ...
 
     def stop(self) -> None: ...
-
-
-class SuffixFramer:
-    """Split a byte stream into scans at the scanner's suffix (CR, LF or CR LF); keep partial data."""
-
-    def __init__(self, encoding: str = "utf-8", max_length: int = 4096):
-        self.encoding, self.max_length = encoding, max_length
-        self._buffer = bytearray()
-
-    def feed(self, data: bytes) -> list[str]:
-        self._buffer.extend(data)
-        scans = []
-        while True:
-            ends = [i for i in (self._buffer.find(b"\r"), self._buffer.find(b"\n")) if i >= 0]
-            if not ends:
-                break
-            end = min(ends)
-            frame, self._buffer = bytes(self._buffer[:end]), self._buffer[end + 1:]
-            if frame:
-                scans.append(frame.decode(self.encoding, errors="replace"))
-        if len(self._buffer) > self.max_length:  # a scanner with no suffix configured: do not grow forever
-            log.warning("dropping %d bytes with no scan suffix", len(self._buffer))
-            self._buffer.clear()
-        return scans
 
 
 class WedgeTiming:
@@ -63,11 +43,23 @@ class WedgeTiming:
         return scanned
 
 
+def deliver_frames(framer: AffixFramer, data: bytes, on_scan: OnScan) -> None:
+    """Feed bytes to the framer, hand each finished scan to on_scan and log what the framer dropped."""
+    step = framer.feed(data)
+    for problem in step.problems:
+        log.warning("scanner: %s", problem)
+    for frame in step.frames:
+        try:
+            on_scan(frame.text)
+        except Exception:  # a presenter bug must not stop the scanner
+            log.exception("scan handler failed")
+
+
 class SerialScanner:
     """Read a serial scanner (or any pyserial URL: /dev/ttyUSB0, socket://, loop://) on a thread."""
 
-    def __init__(self, url: str, baudrate: int = 9600, framer: SuffixFramer | None = None):
-        self.url, self.baudrate, self.framer = url, baudrate, framer or SuffixFramer()
+    def __init__(self, url: str, baudrate: int = 9600, framer: AffixFramer | None = None):
+        self.url, self.baudrate, self.framer = url, baudrate, framer or AffixFramer()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self.port = None
@@ -83,11 +75,8 @@ class SerialScanner:
     def _read(self, on_scan: OnScan) -> None:
         while not self._stop.is_set():
             data = self.port.read(self.port.in_waiting or 1)
-            for scan in self.framer.feed(data) if data else ():
-                try:
-                    on_scan(scan)
-                except Exception:  # a presenter bug must not stop the scanner
-                    log.exception("scan handler failed")
+            if data:
+                deliver_frames(self.framer, data, on_scan)
 
     def stop(self) -> None:
         self._stop.set()
@@ -97,16 +86,40 @@ class SerialScanner:
             self.port.close()
 
 
-class DataWedgeScanner:
-    """Receive Zebra DataWedge broadcast intents on Android (python-for-android + pyjnius).
+def bundle_to_extras(bundle) -> dict:
+    """Copy an Android Bundle (as pyjnius shows it) into a plain dict for intent_extras_to_raw."""
+    if bundle is None:
+        return {}
+    return {str(key): _plain(bundle.get(key)) for key in bundle.keySet().toArray()}
 
-    Configure a DataWedge profile with Intent output: action ACTION, delivery "Broadcast intent". The
-    intent extra com.symbol.datawedge.data_string holds the data; label_type gives the symbology.
-    Android 14 needs RECEIVER_EXPORTED, which android.broadcast does not pass: see docs/handheld.md.
+
+def _plain(value):
+    # DataWedge decode_data is a java.util.List of byte[]: make it a Python list so android.py can join it.
+    if hasattr(value, "toArray"):
+        return [_plain(item) for item in value.toArray()]
+    return value
+
+
+def deliver_intent(extras: dict, on_scan: OnScan) -> None:
+    """Hand the intent's scan (AIM id first when known) to on_scan; log an intent that carries no scan."""
+    try:
+        raw = intent_extras_to_raw(extras)
+    except IntentError as err:  # a profile sending the wrong extras: the admin must fix it, not the picker
+        log.warning("scan intent ignored: %s", err)
+        return
+    on_scan(raw)
+
+
+class DataWedgeScanner:
+    """Receive Zebra DataWedge (or Honeywell) broadcast intents on Android (python-for-android + pyjnius).
+
+    Configure a DataWedge profile with Intent output: action ACTION, delivery "Broadcast intent". All the
+    intent's extras (data_string, decode_data, label_type) go to intent_extras_to_raw, so the symbology
+    becomes an AIM id and GS1 labels are recognised. Android 14 needs RECEIVER_EXPORTED, which
+    android.broadcast does not pass: see docs/handheld.md.
     """
 
     ACTION = "com.wes.handheld.SCAN"
-    DATA_EXTRA = "com.symbol.datawedge.data_string"
 
     def __init__(self):
         self._receiver = None
@@ -115,7 +128,7 @@ class DataWedgeScanner:
         from android.broadcast import BroadcastReceiver  # type: ignore[import-not-found]  # only on Android
 
         def received(_context, intent) -> None:
-            on_scan(intent.getStringExtra(self.DATA_EXTRA) or "")
+            deliver_intent(bundle_to_extras(intent.getExtras()), on_scan)
 
         self._receiver = BroadcastReceiver(received, actions=[self.ACTION])
         self._receiver.start()

@@ -6,27 +6,29 @@ confirmation is queued with its op_id in the same local transaction as the scree
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Callable
+from collections.abc import Callable
+from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from protocols.barcode import BADGE, LOCATION, BarcodeError, classify, matches_item, matches_location
 from protocols.barcode import messages as scan_messages
 
 from ..edge_client import EdgeRefused, EdgeUnreachable
 from . import messages
-from .feedback import Feedback, bad, good, info
+from .feedback import BAD, Feedback, bad, good, info
+from .pick_state import (CONFIRM_QTY, LOADING, NO_TASK, OFFLINE, QTY_DIGITS, REFUSED, SCAN_ITEM, SCAN_LOCATION, SHORT,
+                         PickViewState, typed_qty)
 from .ports import Outcome, RunInBackground, Sync
 from .refusals import DEVICE_WITHDRAWN, describe_refusal
+from .short_pick import SHORT_REASONS, ShortPick
 from .tracking import captured, refusal
 
 if TYPE_CHECKING:  # the store is injected; presenters never import sqlite3
     from ..local_store import CachedTask, LocalStore
 
-LOADING, SCAN_LOCATION, SCAN_ITEM, CONFIRM_QTY, SHORT, NO_TASK, OFFLINE, REFUSED = (
-    "loading", "scan_location", "scan_item", "confirm_qty", "short", "no_task", "offline", "refused")
+__all__ = ["CONFIRM_QTY", "LOADING", "NO_TASK", "OFFLINE", "QTY_DIGITS", "REFUSED", "SCAN_ITEM", "SCAN_LOCATION",
+           "SHORT", "SHORT_REASONS", "Offline", "PickPresenter", "PickViewState", "Withdrawn"]
 log = logging.getLogger(__name__)
-QTY_DIGITS = 5  # GTINs have 8+ digits, so a shorter number in the quantity step is a typed count
-SHORT_REASONS = ("not_found", "damaged", "wrong_item_in_bin")
 
 
 class Offline(Exception):
@@ -35,23 +37,6 @@ class Offline(Exception):
 
 class Withdrawn(Exception):
     """Raise when the edge refused this device (revoked, or not enrolled): it must enrol again."""
-
-
-@dataclass(frozen=True)
-class PickViewState:
-    """Everything the pick screen shows."""
-
-    step: str = LOADING
-    prompt: str = messages.LOADING
-    task_id: str = ""
-    location: str = ""
-    sku: str = ""
-    description: str = ""
-    qty: int = 0
-    picked: int = 0
-    qty_entered: int = 0
-    feedback: Feedback = field(default_factory=Feedback)
-    refusals: tuple[str, ...] = ()
 
 
 class PickPresenter:
@@ -67,7 +52,7 @@ class PickPresenter:
         self.state = PickViewState()
         self._barcode = ""
         self._traced: dict[str, str] = {}  # lot/serial/expiry the first item scan of this pick carried
-        self._short_op_id: str | None = None
+        self.short = ShortPick(store, sync, now)
 
     # -- loading tasks
     def start(self) -> None:
@@ -126,11 +111,11 @@ class PickPresenter:
     # -- scans
     def on_scan(self, raw: str) -> None:
         """Resolve the scan and check it against what the current step expects."""
-        if self.state.step == CONFIRM_QTY and raw.strip().isdigit() and len(raw.strip()) <= QTY_DIGITS:
-            return self.on_qty(raw.strip())  # a short number typed into the scan field is a quantity
-        if self.state.step == SHORT and raw.strip().isdigit() and len(raw.strip()) <= QTY_DIGITS:
-            return self._show(replace(self.state, qty_entered=int(raw.strip()), feedback=info(
-                messages.SHORT_FOUND.format(qty=int(raw.strip())))))
+        typed = typed_qty(raw)  # a short number typed into the scan field is a quantity
+        if self.state.step == CONFIRM_QTY and typed is not None:
+            return self.on_qty(raw.strip())
+        if self.state.step == SHORT and typed is not None:
+            return self._show(self.short.count(self.state, typed))
         try:
             scan = classify(raw)
         except BarcodeError as err:
@@ -208,18 +193,9 @@ class PickPresenter:
                         good(messages.PICKED.format(qty=qty, sku=sku, left=task.data["qty"] - picked)))
 
     def _on_next_keeping_feedback(self, outcome: Outcome) -> None:
-        done = Feedback(self.state.feedback.tone, self.state.feedback.message + self._alternative())
+        done = Feedback(self.state.feedback.tone, self.state.feedback.message + self.short.alternative(self.state.sku))
         self._on_next(outcome)
         self._show(replace(self.state, feedback=Feedback(done.tone, done.message + " " + self.state.prompt)))
-
-    def _alternative(self) -> str:
-        """Say where else the edge found the shorted sku, once the short pick has reached it."""
-        op_id, self._short_op_id = self._short_op_id, None
-        alternative = (self.store.answer(op_id) or {}).get("alternative") if op_id else None
-        if not alternative:
-            return ""
-        return " " + messages.ALTERNATIVE.format(sku=self.state.sku, location=alternative["location"],
-                                                 free=alternative["free"])
 
     # -- skip
     def on_postpone(self, reason: str = "skipped") -> None:
@@ -236,27 +212,16 @@ class PickPresenter:
     # -- short pick
     def on_short(self) -> None:
         """Ask how many were found; only once the picker stands at the location."""
-        if self.state.step not in (SCAN_ITEM, CONFIRM_QTY):
-            return self._feedback(bad(messages.SHORT_NEEDS_LOCATION))
-        self._show(replace(self.state, step=SHORT, qty_entered=0, prompt=messages.SHORT_PROMPT.format(
-            sku=self.state.sku, location=self.state.location), feedback=info("")))
+        self._show(self.short.ask(self.state))
 
     def on_short_confirm(self, qty_text: str, reason: str) -> None:
-        """Queue the short pick: pick what was found (typed now, or entered before), close the rest short."""
-        qty_text = qty_text.strip() or str(self.state.qty_entered)
-        task = self.store.task(self.state.task_id)
-        if task is None or self.state.step != SHORT:
+        """Queue the short pick (see ShortPick.queue), then move on to the next task."""
+        feedback = self.short.queue(self.state, qty_text, reason)
+        if feedback is None:
             return
-        if not (qty_text.strip().isdigit() and 0 <= int(qty_text) < task.remaining):
-            return self._feedback(bad(messages.BAD_QTY.format(low=0, high=task.remaining - 1)))
-        found = int(qty_text)
-        self._short_op_id = self.store.record("short", f"/api/v1/tasks/{task.task_id}/short",
-                          {"qty_found": found, "reason": reason, "scanned_at": self.now()}, self.now(),
-                          task_id=task.task_id, step="done", picked_qty=task.picked_qty + found).op_id
-        self.sync.nudge()
-        self._feedback(good(messages.SHORTED.format(qty=task.picked_qty + found, wanted=task.data["qty"],
-                                                    sku=task.data["sku"])))
-        self.bg(self._fetch_next, self._on_next_keeping_feedback)
+        self._feedback(feedback)
+        if feedback.tone != BAD:
+            self.bg(self._fetch_next, self._on_next_keeping_feedback)
 
     def on_cancel(self) -> None:
         """Leave the short or quantity step and go back to scanning the item."""
