@@ -5,6 +5,7 @@ import logging
 import signal
 import sys
 import threading
+from pathlib import Path
 
 from edge.adapters.migrations import WrongSite
 from edge.adapters.seed_file import SeedFileError
@@ -16,8 +17,10 @@ log = logging.getLogger("edge")
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="wes-edge", description="Run a site's edge server of the WES.")
     commands = parser.add_subparsers(dest="command", required=True)
+    # No abbreviations: "--mqtt-password SECRET" must fail, not be read as --mqtt-password-file.
     serve = commands.add_parser("serve", help="serve the handheld API and sync with the centre over MQTT",
-                                description="Serve the handheld API with waitress and sync with the centre.")
+                                description="Serve the handheld API with waitress and sync with the centre.",
+                                allow_abbrev=False)
     serve.add_argument("--site", required=True, help="site id, e.g. DC01")
     serve.add_argument("--db", required=True, help="path of the site's SQLite database (created if missing)")
     serve.add_argument("--mqtt-url", default="mqtt://127.0.0.1:1883", help="broker URL (default: %(default)s)")
@@ -31,6 +34,12 @@ def build_parser() -> argparse.ArgumentParser:
                             "a token is checked when sent (default: %(default)s)")
     serve.add_argument("--lease-minutes", type=float, default=30.0,
                        help="how long tasks downloaded to a handheld stay leased to it (default: %(default)s)")
+    serve.add_argument("--devices", metavar="FILE",
+                       help="devices config (SSCC series, printers): closing a carton issues an SSCC and prints its "
+                            "label on the first PACK printer")
+    serve.add_argument("--mqtt-username", metavar="NAME", help="user name for the broker")
+    serve.add_argument("--mqtt-password-file", metavar="FILE",
+                       help="file holding the broker password (never give the password itself on the command line)")
     code = commands.add_parser("enrolment-code", help="print a single-use code a handheld enrols with",
                                description="Mint a short-lived, single-use enrolment code for one handheld.")
     code.add_argument("--site", required=True, help="site id, e.g. DC01")
@@ -50,13 +59,29 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def read_password_file(path: str) -> str:
+    """Return the password in a file (one line; the trailing newline is not part of it)."""
+    try:
+        password = Path(path).read_text(encoding="utf-8").rstrip("\r\n")
+    except (OSError, UnicodeDecodeError) as err:
+        raise ValueError(f"cannot read the MQTT password file {path}: {getattr(err, 'strerror', None) or err}. "
+                         "Check the path and that this user may read it.") from None
+    if not password:
+        raise ValueError(f"the MQTT password file {path} is empty: write the broker password into it.")
+    return password
+
+
 def serve(args: argparse.Namespace) -> int:
     from waitress.server import create_server
 
-    from edge.bootstrap import start_edge
+    from edge.bootstrap import start_edge, stop_edge
 
+    if args.mqtt_password_file and not args.mqtt_username:
+        raise ValueError("--mqtt-password-file needs --mqtt-username.")
+    password = read_password_file(args.mqtt_password_file) if args.mqtt_password_file else None
     app, endpoint = start_edge(args.site, args.db, args.mqtt_url, resend_after=args.resend_after,
-                               seed_path=args.seed, device_auth=args.device_auth, lease_minutes=args.lease_minutes)
+                               seed_path=args.seed, device_auth=args.device_auth, lease_minutes=args.lease_minutes,
+                               devices_path=args.devices, mqtt_username=args.mqtt_username, mqtt_password=password)
     server = create_server(app, host=args.host, port=args.port, threads=8)
     stopping = threading.Event()
 
@@ -75,7 +100,7 @@ def serve(args: argparse.Namespace) -> int:
         if not stopping.is_set():
             raise  # closing the listening socket ends run() with one of these; anything else is real
     finally:
-        endpoint.stop()  # publishes the retained offline state before the process ends
+        stop_edge(app, endpoint)  # ends the print worker, then publishes the retained offline state
         log.info("edge %s stopped", args.site)
     return 0
 

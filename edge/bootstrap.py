@@ -6,17 +6,40 @@ from flask import Flask
 from edge.adapters.central_inbox import apply_command
 from edge.adapters.migrations import init_database
 from edge.adapters.seed_file import SeedFileError, load_seed_file
+from edge.adapters.sqlite_labels import pack_printer
 from edge.adapters.sqlite_uow import SqliteUnitOfWork
+from edge.devices.dispatcher import PrintDispatcher
+from edge.devices.migrations import apply_device_migrations
+from edge.devices.print_worker import PrintQueueWorker
+from edge.devices.registry import DeviceConfig, RegistryError, load_device_config
 from edge.service.commands import CreateEnrolmentCode, RevokeDevice, SeedSite
 from edge.service.messagebus import MessageBus
+from protocols.labels import LabelError
 from sync.site_endpoint import SiteSyncEndpoint
 
 log = logging.getLogger(__name__)
 
 
-def build_bus(db_path: str, on_commit=lambda: None) -> MessageBus:
+def build_bus(db_path: str, on_commit=lambda: None, devices: DeviceConfig | None = None) -> MessageBus:
     """Build the message bus over the site database; on_commit runs after every committed write."""
-    return MessageBus(lambda: SqliteUnitOfWork(db_path, on_commit=on_commit))
+    return MessageBus(lambda: SqliteUnitOfWork(db_path, on_commit=on_commit, devices=devices))
+
+
+def load_site_devices(path: str, site_id: str, db_path: str) -> DeviceConfig:
+    """Read the devices config, check it fits this site and migrate the print queue tables."""
+    devices = load_device_config(path)
+    if devices.site_id != site_id:
+        raise RegistryError(f"Devices config {path} is for site {devices.site_id}, not {site_id}.")
+    printer = pack_printer(devices)
+    if printer is not None:
+        try:
+            printer.size.require_at_least(100, 148, f"GS1 logistic label on {printer.name}")
+        except LabelError as err:
+            raise RegistryError(f"Devices config {path} is not usable: {err}") from None
+    elif devices.sscc is not None:
+        log.warning("devices config %s has no printer with station PACK: SSCCs are issued, no labels printed", path)
+    apply_device_migrations(db_path)
+    return devices
 
 
 def seed_site(db_path: str, site_id: str, seed_path: str) -> dict:
@@ -41,16 +64,34 @@ def revoke_device(db_path: str, site_id: str, device_id: str) -> dict:
 
 
 def start_edge(site_id: str, db_path: str, mqtt_url: str, *, resend_after: float = 30.0,
-               seed_path: str | None = None, device_auth: str = "required",
-               lease_minutes: float = 30.0) -> tuple[Flask, SiteSyncEndpoint]:
-    """Migrate (and seed), start the sync endpoint and build the app that nudges it after each write."""
+               seed_path: str | None = None, device_auth: str = "required", lease_minutes: float = 30.0,
+               devices_path: str | None = None, mqtt_username: str | None = None,
+               mqtt_password: str | None = None) -> tuple[Flask, SiteSyncEndpoint]:
+    """Migrate (and seed), start the sync endpoint, build the app that nudges it after each write and,
+    with a devices config, start the print queue worker. Stop everything with stop_edge(app, endpoint)."""
     from edge.web import create_app
 
     init_database(db_path, site_id)
     if seed_path:
         log.info("seeded %s: %s", site_id, seed_site(db_path, site_id, seed_path))
-    endpoint = SiteSyncEndpoint(db_path, site_id, mqtt_url, apply_command, resend_after=resend_after)
+    if devices_path:
+        load_site_devices(devices_path, site_id, db_path)  # a bad config stops start-up before anything runs
+    config = {"SITE_ID": site_id, "DB_PATH": db_path, "DEVICE_AUTH": device_auth, "LEASE_MINUTES": lease_minutes,
+              "DEVICE_CONFIG": devices_path}
+    endpoint = SiteSyncEndpoint(db_path, site_id, mqtt_url, apply_command, resend_after=resend_after,
+                                username=mqtt_username, password=mqtt_password)
     endpoint.start()
-    app = create_app({"SITE_ID": site_id, "DB_PATH": db_path, "SYNC": endpoint, "DEVICE_AUTH": device_auth,
-                      "LEASE_MINUTES": lease_minutes})
+    app = create_app({**config, "SYNC": endpoint})
+    services = app.extensions["wes_edge"]
+    if services.devices is not None:
+        services.print_worker = PrintQueueWorker(PrintDispatcher(db_path, services.devices))
+        services.print_worker.start()
     return app, endpoint
+
+
+def stop_edge(app: Flask, endpoint: SiteSyncEndpoint) -> None:
+    """Stop the print queue worker (after its current drain), then the sync endpoint."""
+    worker = app.extensions["wes_edge"].print_worker
+    if worker is not None:
+        worker.stop()
+    endpoint.stop()

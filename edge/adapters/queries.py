@@ -49,7 +49,7 @@ def order_detail(conn: sqlite3.Connection, order_id: str) -> dict | None:
         "SELECT task_id, line_no, sku, location, qty, picked_qty, status, picker, short_reason FROM tasks"
         " WHERE order_id = ? ORDER BY line_no, pick_seq, task_id", [order_id])]
     order["cartons"] = [dict(r, lines=json.loads(r["lines"])) for r in conn.execute(
-        "SELECT carton_id, closed_at, lines FROM cartons WHERE order_id = ? ORDER BY carton_id", [order_id])]
+        "SELECT carton_id, closed_at, sscc, lines FROM cartons WHERE order_id = ? ORDER BY carton_id", [order_id])]
     return order
 
 

@@ -197,13 +197,13 @@ class SqliteCartonRepository(SqliteRepository):
         return f"{self.site_id}-C{self._next_counter('carton'):06d}"
 
     def add(self, carton: Carton) -> None:
-        self.db.execute("INSERT INTO cartons (carton_id, order_id, closed_at, lines) VALUES (?,?,?,?)",
-                        [carton.carton_id, carton.order_id, carton.closed_at, json.dumps(carton.lines)])
+        self.db.execute("INSERT INTO cartons (carton_id, order_id, closed_at, lines, sscc) VALUES (?,?,?,?,?)",
+                        [carton.carton_id, carton.order_id, carton.closed_at, json.dumps(carton.lines), carton.sscc])
 
     def for_order(self, order_id: str) -> list[Carton]:
-        rows = self.db.execute("SELECT carton_id, order_id, lines, closed_at FROM cartons WHERE order_id = ?"
+        rows = self.db.execute("SELECT carton_id, order_id, lines, closed_at, sscc FROM cartons WHERE order_id = ?"
                                " ORDER BY carton_id", [order_id])
-        return [Carton(row[0], row[1], json.loads(row[2]), row[3]) for row in rows]
+        return [Carton(row[0], row[1], json.loads(row[2]), row[3], row[4]) for row in rows]
 
 
 class SqliteOpRepository(SqliteRepository):

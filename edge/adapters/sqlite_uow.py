@@ -3,12 +3,14 @@ from typing import Callable
 
 from sqlite_utils import Database
 
+from edge.devices.registry import DeviceConfig
 from edge.domain.events import Event
 from edge.service.unit_of_work import Origin, UnitOfWork
 from protocols.messages.site_events import load_site_event_data
 from sync.sqlite_store import OutgoingEvent, append_outbox, connect, utc_now
 
 from . import sqlite_repositories as repos
+from .sqlite_labels import SqliteCartonLabels
 
 UP_STREAM = "up"
 
@@ -17,13 +19,16 @@ class SqliteUnitOfWork(UnitOfWork):
     """Open its own write transaction on db_path, or join one already open on `db` (the sync inbox's).
 
     A joined unit of work writes its outbox rows into the caller's transaction and leaves COMMIT to it.
+    With `devices` (a site's device config, its tables migrated) closing a carton issues an SSCC and a label job.
     """
 
     def __init__(self, db_path: str | None = None, *, db: Database | None = None,
-                 on_commit: Callable[[], None] = lambda: None, clock: Callable[[], str] = utc_now):
+                 on_commit: Callable[[], None] = lambda: None, clock: Callable[[], str] = utc_now,
+                 devices: DeviceConfig | None = None):
         if (db_path is None) == (db is None):
             raise ValueError("give exactly one of db_path or db")
         self.db_path, self._joined, self._on_commit, self._clock = db_path, db, on_commit, clock
+        self._devices = devices
         self._conn = None
 
     def __enter__(self) -> "SqliteUnitOfWork":
@@ -43,6 +48,7 @@ class SqliteUnitOfWork(UnitOfWork):
         self.tasks = repos.SqliteTaskRepository(self.db, self.site_id)
         self.stock = repos.SqliteStockRepository(self.db)
         self.cartons = repos.SqliteCartonRepository(self.db, self.site_id)
+        self.labels = SqliteCartonLabels(self.db, self._devices, self.items)
         self.ops = repos.SqliteOpRepository(self.db)
         self.scan_errors = repos.SqliteScanErrorRepository(self.db)
         self.devices = repos.SqliteDeviceRepository(self.db)

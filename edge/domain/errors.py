@@ -187,3 +187,11 @@ class LeaseLost(DomainError):
     def __init__(self, task_id: str):
         super().__init__(f"Task {task_id} was handed to another picker while this handheld was away. "
                          "Put the items back and take your next task.")
+
+
+class LabelsUnavailable(DomainError):
+    code = "labels_unavailable"
+
+    def __init__(self, problem: str):
+        super().__init__(f"The carton's shipping label cannot be made: {problem} The carton was not closed; "
+                         "call your lead.")

@@ -23,6 +23,7 @@ class Carton:
     order_id: str
     lines: list[dict]
     closed_at: str = ""
+    sscc: str = ""
 
 
 @dataclass

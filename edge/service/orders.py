@@ -1,6 +1,9 @@
 """Handlers for the order's life at the site: release, cancel, close the carton, ship; and item master data."""
+from dataclasses import replace
+
 from edge.domain.catalogue import Item
 from edge.domain.errors import DomainError, UnknownOrder
+from edge.domain.events import CartonClosed
 from edge.domain.orders import Order, OrderLine
 from edge.domain.release import release_order as plan_release
 
@@ -62,14 +65,18 @@ def upsert_item(cmd: UpsertItem, uow: UnitOfWork) -> None:
 
 @idempotent(status=201)
 def close_carton(cmd: CloseCarton, uow: UnitOfWork) -> dict:
-    """Pack everything picked for a picked or short order into one carton."""
+    """Pack everything picked for a picked or short order into one carton, with its SSCC and label job."""
     order = _order(uow, cmd.order_id)
     carton, events = order.pack(uow.cartons.next_id(), uow.tasks.for_order(order.order_id), uow.now())
+    # Same transaction as the carton: an SSCC is never issued for a carton that was not closed, nor lost.
+    carton.sscc = uow.labels.label_carton(carton, order)
+    if carton.sscc:
+        events = [replace(e, sscc=carton.sscc) if isinstance(e, CartonClosed) else e for e in events]
     uow.cartons.add(carton)
     uow.orders.save(order)
     uow.emit(events, Origin(cmd.device_id, cmd.op_id))
     return {"carton_id": carton.carton_id, "order_id": order.order_id, "lines": carton.lines,
-            "order_status": order.status}
+            "order_status": order.status, "sscc": carton.sscc}
 
 
 @idempotent()

@@ -92,6 +92,19 @@ class CartonRepository(Protocol):
     def for_order(self, order_id: str) -> list[Carton]: ...
 
 
+class CartonLabels(Protocol):
+    def label_carton(self, carton: Carton, order: Order) -> str:
+        """Issue the carton's SSCC and queue its shipping label; return the SSCC, or "" when the site has none."""
+
+
+class NoCartonLabels:
+    """The labels port of a site without label printing: no SSCC, no print job."""
+
+    def label_carton(self, carton: Carton, order: Order) -> str:
+        """Issue nothing."""
+        return ""
+
+
 class OpRepository(Protocol):
     def get(self, op_id: str) -> OpRecord | None: ...
     def add(self, op: OpRecord) -> None: ...
@@ -124,6 +137,7 @@ class UnitOfWork(abc.ABC):
     tasks: TaskRepository
     stock: StockRepository
     cartons: CartonRepository
+    labels: CartonLabels
     ops: OpRepository
     scan_errors: ScanErrorRepository
     devices: DeviceRepository

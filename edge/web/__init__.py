@@ -19,16 +19,19 @@ class EdgeServices:
     db_path: str
     site_id: str
     sync: object | None = None
+    devices: object | None = None  # the site's DeviceConfig when label printing is configured
+    print_worker: object | None = None
 
 
 def create_app(config: dict, bus: MessageBus | None = None) -> Flask:
     """Build the app for one site's database: SITE_ID, DB_PATH and optionally SYNC (nudge() and health()).
 
     DEVICE_AUTH "required" (the default) refuses handheld calls without an enrolled device's X-Device-Token;
-    "optional" checks a token only when one is sent (tests of other behaviour use it). LEASE_MINUTES is how long downloaded tasks stay leased.
+    "optional" checks a token only when one is sent (tests of other behaviour use it). LEASE_MINUTES is how long
+    downloaded tasks stay leased. DEVICE_CONFIG (a devices JSON path) turns on SSCCs and labels at packing.
     """
     from edge.adapters.migrations import init_database
-    from edge.bootstrap import build_bus
+    from edge.bootstrap import build_bus, load_site_devices
 
     from .api import enrolment, orders, picking, sessions, status
     from .dashboard import dashboard
@@ -41,9 +44,10 @@ def create_app(config: dict, bus: MessageBus | None = None) -> Flask:
     app.config.update(config)
     site_id, db_path, sync = config["SITE_ID"], config["DB_PATH"], config.get("SYNC")
     init_database(db_path, site_id)
+    devices = load_site_devices(config["DEVICE_CONFIG"], site_id, db_path) if config.get("DEVICE_CONFIG") else None
     if bus is None:
-        bus = build_bus(db_path, on_commit=sync.nudge if sync is not None else lambda: None)
-    app.extensions["wes_edge"] = EdgeServices(bus, db_path, site_id, sync)
+        bus = build_bus(db_path, on_commit=sync.nudge if sync is not None else lambda: None, devices=devices)
+    app.extensions["wes_edge"] = EdgeServices(bus, db_path, site_id, sync, devices)
     api = EdgeApi(app)
     # Registered after EdgeApi so our shape wins over flask-smorest's default error handler.
     app.register_error_handler(DomainError, handle_domain_error)

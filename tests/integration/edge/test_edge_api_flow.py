@@ -37,7 +37,8 @@ def test_full_flow_sign_in_to_shipment(client, db_path, centre, sync):
     carton = client.post("/api/v1/orders/SO-1/cartons", headers=headers, json={"op_id": op()})
     assert carton.status_code == 201
     assert carton.json == {"carton_id": "DC01-C000001", "order_id": "SO-1", "order_status": "packed",
-                           "lines": [{"sku": "SKU-BLUE-MUG", "qty": 3}, {"sku": "SKU-KETTLE", "qty": 1}]}
+                           "lines": [{"sku": "SKU-BLUE-MUG", "qty": 3}, {"sku": "SKU-KETTLE", "qty": 1}],
+                           "sscc": ""}  # no devices config: no SSCC
     shipment = client.post("/api/v1/orders/SO-1/shipment", headers=headers, json={"op_id": op()})
     assert shipment.json == {"order_id": "SO-1", "order_status": "shipped"}
 

@@ -113,6 +113,23 @@ class FakeCartons(FakeKeyed):
         return [copy.deepcopy(c) for c in self.rows.values() if c.order_id == order_id]
 
 
+class FakeCartonLabels:
+    """The labels port in memory: with a series, each carton gets the next SSCC and one queued label job."""
+
+    def __init__(self, series=None, printer="PACK-1"):
+        self.series, self.printer = series, printer
+        self.next_serial = series.first_serial if series else 0
+        self.jobs = []  # (printer, carton_id, order_id, customer, sscc), rolled back with the rest of the uow
+
+    def label_carton(self, carton, order):
+        if self.series is None:
+            return ""
+        sscc = self.series.sscc(self.next_serial)
+        self.next_serial += 1
+        self.jobs.append((self.printer, carton.carton_id, order.order_id, order.customer, sscc))
+        return sscc
+
+
 class FakeScanErrors:
     def __init__(self):
         self.rows = []
@@ -125,7 +142,7 @@ class FakeUnitOfWork(UnitOfWork):
     """Keep committed state and outbox in lists and dicts; a rollback restores the last commit."""
 
     def __init__(self, site_id="DC01", locations=(), items=(), pickers=(), orders=(), tasks=(), stock=None,
-                 now="2025-03-03T09:00:00+00:00"):
+                 now="2025-03-03T09:00:00+00:00", labels=None):
         self.site_id, self._now = site_id, now
         self.locations = FakeKeyed("location", locations)
         self.items = FakeKeyed("sku", items)
@@ -135,6 +152,7 @@ class FakeUnitOfWork(UnitOfWork):
         self.tasks = FakeTasks(self, tasks)
         self.stock = FakeStock(self, stock)
         self.cartons = FakeCartons()
+        self.labels = labels or FakeCartonLabels()
         self.ops = FakeKeyed("op_id")
         self.scan_errors = FakeScanErrors()
         self.devices = FakeDevices(self)
