@@ -2,6 +2,7 @@
 import json
 import uuid
 from urllib import error, request
+from urllib.parse import quote
 
 
 class EdgeUnreachable(Exception):
@@ -55,11 +56,19 @@ class EdgeClient:
     def short(self, task_id: str, qty_found: int, reason: str, op_id: str | None = None) -> dict:
         return self._mutate(f"/api/v1/tasks/{task_id}/short", {"qty_found": qty_found, "reason": reason}, op_id)
 
-    def close_carton(self, order_id: str, op_id: str | None = None) -> dict:
-        return self._mutate(f"/api/v1/orders/{order_id}/cartons", {}, op_id)
+    def close_carton(self, order_id: str, op_id: str | None = None, items: list[dict] | None = None) -> dict:
+        """Close a carton with the items scanned into it ([{barcode, qty}]), or with all left to pack."""
+        return self._mutate(f"/api/v1/orders/{order_id}/cartons", {} if items is None else {"items": items}, op_id)
 
-    def ship(self, order_id: str, op_id: str | None = None) -> dict:
-        return self._mutate(f"/api/v1/orders/{order_id}/shipment", {}, op_id)
+    def ship(self, order_id: str, op_id: str | None = None, dock_door: str = "",
+             cartons: list[str] | None = None) -> dict:
+        """Confirm shipment; with the dock door and the carton ids or SSCCs scanned at loading, when given."""
+        body = {"dock_door": dock_door} | ({} if cartons is None else {"cartons": cartons})
+        return self._mutate(f"/api/v1/orders/{order_id}/shipment", body, op_id)
+
+    def order(self, order_id: str) -> dict:
+        """Show one order with its lines (and the barcodes each accepts), tasks and cartons."""
+        return self._call("GET", f"/api/v1/orders/{quote(order_id, safe='')}")
 
     def orders(self, statuses: list[str]) -> list[dict]:
         answer = self._call("GET", "/api/v1/orders?status=" + ",".join(statuses))

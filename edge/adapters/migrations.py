@@ -77,6 +77,11 @@ def m003_item_tracking_and_carton_sscc(db: Database) -> None:
     """)
 
 
+@edge_migrations()
+def m004_order_dock_door(db: Database) -> None:
+    db.execute("ALTER TABLE orders ADD COLUMN dock_door TEXT NOT NULL DEFAULT ''")
+
+
 class WrongSite(RuntimeError):
     """Raise when a database made for one site is opened for another."""
 

@@ -4,7 +4,7 @@ import sqlite3
 
 from protocols.status import TASK_DONE, TASK_PICKED, TASK_SHORT
 
-ORDER_COLUMNS = "order_id, customer, priority, requested_ship_date, status, released_at, shipped_at"
+ORDER_COLUMNS = "order_id, customer, priority, requested_ship_date, status, released_at, shipped_at, dock_door"
 
 
 def picker_for_token(conn: sqlite3.Connection, token_hash: str) -> dict | None:
@@ -45,6 +45,9 @@ def order_detail(conn: sqlite3.Connection, order_id: str) -> dict | None:
         "SELECT l.line_no, l.sku, l.qty, COALESCE(SUM(t.picked_qty), 0) AS picked_qty FROM order_lines l"
         " LEFT JOIN tasks t ON t.order_id = l.order_id AND t.line_no = l.line_no"
         " WHERE l.order_id = ? GROUP BY l.line_no ORDER BY l.line_no", [order_id])]
+    for line in order["lines"]:  # what a packer may scan for the line: its sku or any of its GTINs
+        item = conn.execute("SELECT gtins FROM items WHERE sku = ?", [line["sku"]]).fetchone()
+        line["barcodes"] = [line["sku"], *(json.loads(item["gtins"]) if item else [])]
     order["tasks"] = [dict(r) for r in conn.execute(
         "SELECT task_id, line_no, sku, location, qty, picked_qty, status, picker, short_reason FROM tasks"
         " WHERE order_id = ? ORDER BY line_no, pick_seq, task_id", [order_id])]

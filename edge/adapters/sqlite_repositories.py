@@ -68,13 +68,13 @@ class SqliteSessionRepository(SqliteRepository):
 class SqliteOrderRepository(SqliteRepository):
     def get(self, order_id: str) -> Order | None:
         row = self._one("SELECT order_id, customer, priority, requested_ship_date, status, released_at, shipped_at,"
-                        " cmd_event_id FROM orders WHERE order_id = ?", [order_id])
+                        " cmd_event_id, dock_door FROM orders WHERE order_id = ?", [order_id])
         if row is None:
             return None
         lines = [OrderLine(*line) for line in self.db.execute(
             "SELECT line_no, sku, qty FROM order_lines WHERE order_id = ? ORDER BY line_no", [order_id])]
         return Order(row[0], row[1], row[2], row[3], lines, status=row[4], released_at=row[5] or "",
-                     shipped_at=row[6], cmd_event_id=row[7] or "")
+                     shipped_at=row[6], cmd_event_id=row[7] or "", dock_door=row[8])
 
     def add(self, order: Order) -> None:
         self.db.execute("INSERT INTO orders (order_id, customer, priority, requested_ship_date, status, released_at,"
@@ -86,8 +86,9 @@ class SqliteOrderRepository(SqliteRepository):
                             [order.order_id, line.line_no, line.sku, line.qty])
 
     def save(self, order: Order) -> None:
-        self.db.execute("UPDATE orders SET status = ?, released_at = ?, shipped_at = ? WHERE order_id = ?",
-                        [order.status, order.released_at, order.shipped_at, order.order_id])
+        self.db.execute("UPDATE orders SET status = ?, released_at = ?, shipped_at = ?, dock_door = ?"
+                        " WHERE order_id = ?",
+                        [order.status, order.released_at, order.shipped_at, order.dock_door, order.order_id])
 
 
 class SqliteTaskRepository(SqliteRepository):

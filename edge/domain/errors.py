@@ -110,6 +110,41 @@ class NothingToPack(DomainError):
         super().__init__(f"Nothing was picked for order {order_id}, so there is nothing to pack. Ask your site lead.")
 
 
+class NotInOrder(DomainError):
+    code = "not_in_order"
+
+    def __init__(self, scanned: str, order_id: str):
+        super().__init__(f"{scanned} is not picked for order {order_id}, or is already packed. "
+                         "Take it out of the carton and put it aside for your lead.")
+        self.scanned = scanned
+
+
+class TooManyToPack(DomainError):
+    code = "too_many_to_pack"
+
+    def __init__(self, sku: str, left: int, order_id: str):
+        super().__init__(f"Only {left} of {sku} are left to pack for order {order_id}. "
+                         f"Take the extra out of the carton and scan {left} or fewer.")
+
+
+class NotInShipment(DomainError):
+    code = "not_in_shipment"
+
+    def __init__(self, scanned: str, order_id: str):
+        super().__init__(f"Carton {scanned} is not a carton of order {order_id}. Take it off the dock and "
+                         "scan only this order's cartons.")
+        self.scanned = scanned
+
+
+class CartonsMissing(DomainError):
+    code = "cartons_missing"
+
+    def __init__(self, order_id: str, missing: list[str]):
+        super().__init__(f"Order {order_id} is not all loaded: scan carton {', '.join(missing)} too, "
+                         "then confirm again.")
+        self.missing = missing
+
+
 class OrderNotPacked(DomainError):
     code = "order_not_packed"
 

@@ -101,18 +101,23 @@ class RevokeDevice(Command):
 
 @dataclass(frozen=True)
 class CloseCarton(Command):
+    """Close a carton; items None packs all that is picked and not yet packed."""
     order_id: str
     badge: str
     device_id: str
     op_id: str
+    items: tuple[tuple[str, int], ...] | None = None  # (barcode, qty) as scanned into the carton
 
 
 @dataclass(frozen=True)
 class ConfirmShipment(Command):
+    """Ship a packed order; cartons, when given, are the carton ids or SSCCs scanned at loading."""
     order_id: str
     badge: str
     device_id: str
     op_id: str
+    dock_door: str = ""
+    cartons: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)

@@ -1,11 +1,14 @@
 """Handlers for the order's life at the site: release, cancel, close the carton, ship; and item master data."""
 from dataclasses import replace
 
+from edge.domain.barcodes import matches_item
 from edge.domain.catalogue import Item
-from edge.domain.errors import DomainError, UnknownOrder
+from edge.domain.errors import DomainError, NotInOrder, UnknownOrder
 from edge.domain.events import CartonClosed
 from edge.domain.orders import Order, OrderLine
 from edge.domain.release import release_order as plan_release
+
+from protocols.barcode import SSCC, BarcodeError, classify
 
 from .commands import CancelOrder, CloseCarton, ConfirmShipment, ReleaseOrder, UpsertItem
 from .idempotency import idempotent
@@ -65,9 +68,11 @@ def upsert_item(cmd: UpsertItem, uow: UnitOfWork) -> None:
 
 @idempotent(status=201)
 def close_carton(cmd: CloseCarton, uow: UnitOfWork) -> dict:
-    """Pack everything picked for a picked or short order into one carton, with its SSCC and label job."""
+    """Close a carton of a picked or short order (the items scanned, or all left to pack), with its SSCC and label."""
     order = _order(uow, cmd.order_id)
-    carton, events = order.pack(uow.cartons.next_id(), uow.tasks.for_order(order.order_id), uow.now())
+    tasks, cartons = uow.tasks.for_order(order.order_id), uow.cartons.for_order(order.order_id)
+    items = None if cmd.items is None else _items_by_sku(uow, order, order.left_to_pack(tasks, cartons), cmd.items)
+    carton, events = order.pack(uow.cartons.next_id(), tasks, uow.now(), cartons, items)
     # Same transaction as the carton: an SSCC is never issued for a carton that was not closed, nor lost.
     carton.sscc = uow.labels.label_carton(carton, order)
     if carton.sscc:
@@ -81,13 +86,14 @@ def close_carton(cmd: CloseCarton, uow: UnitOfWork) -> dict:
 
 @idempotent()
 def confirm_shipment(cmd: ConfirmShipment, uow: UnitOfWork) -> dict:
-    """Ship a packed order: its goods leave the pack area."""
+    """Ship a packed order from its dock door: its goods leave the pack area."""
     order = _order(uow, cmd.order_id)
-    events = order.ship(uow.cartons.for_order(order.order_id), uow.now())
+    loaded = None if cmd.cartons is None else [_carton_code(code) for code in cmd.cartons]
+    events = order.ship(uow.cartons.for_order(order.order_id), uow.now(), loaded, cmd.dock_door)
     apply_stock(uow, events)
     uow.orders.save(order)
     uow.emit(events, Origin(cmd.device_id, cmd.op_id))
-    return {"order_id": order.order_id, "order_status": order.status}
+    return {"order_id": order.order_id, "order_status": order.status, "dock_door": order.dock_door}
 
 
 def _order(uow: UnitOfWork, order_id: str) -> Order:
@@ -95,3 +101,37 @@ def _order(uow: UnitOfWork, order_id: str) -> Order:
     if order is None:
         raise UnknownOrder(order_id)
     return order
+
+
+def _items_by_sku(uow: UnitOfWork, order: Order, left: dict[str, int],
+                  scanned: tuple[tuple[str, int], ...]) -> dict[str, int]:
+    """Match each scanned barcode (sku or GTIN) to a sku left to pack and add up the quantities."""
+    by_sku: dict[str, int] = {}
+    for barcode, qty in scanned:
+        sku = next((s for s in left if _is_item(uow, s, barcode)), None)
+        if sku is None:
+            raise NotInOrder(barcode.strip(), order.order_id)
+        by_sku[sku] = by_sku.get(sku, 0) + qty
+    return by_sku
+
+
+def _is_item(uow: UnitOfWork, sku: str, barcode: str) -> bool:
+    item = uow.items.get(sku)
+    gtins = item.gtins if item is not None else []
+    if matches_item(barcode, sku, gtins):
+        return True
+    try:  # a GS1 label (GTIN with lot or serial) names its item by its GTIN
+        scan = classify(barcode)
+    except BarcodeError:
+        return False
+    gtin = scan.gs1.get("01") if scan.gs1 else None
+    return gtin is not None and matches_item(gtin, sku, gtins)
+
+
+def _carton_code(code: str) -> str:
+    """Read an SSCC label (plain, AIM-prefixed or as element string (00)) as its 18 digits; else keep the text."""
+    try:
+        scan = classify(code)
+    except BarcodeError:
+        return code.strip()
+    return scan.value if scan.kind == SSCC else code.strip()

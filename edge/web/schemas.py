@@ -45,6 +45,23 @@ class OpV1Schema(_Op):
     pass
 
 
+class PackedItemV1Schema(_Strict):
+    barcode = fields.String(required=True, validate=BARCODE, metadata={"description": "sku or GTIN as scanned"})
+    qty = StrictInt(required=True, validate=validate.Range(min=1, max=100_000))
+
+
+class CloseCartonV1Schema(_Op):
+    items = fields.List(fields.Nested(PackedItemV1Schema), validate=validate.Length(min=1, max=500),
+                        metadata={"description": "items scanned into the carton; leave out to pack all left to pack"})
+
+
+class ShipmentV1Schema(_Op):
+    dock_door = fields.String(load_default="", validate=validate.Length(max=64),
+                              metadata={"description": "dock door label as scanned, e.g. DOCK-3"})
+    cartons = fields.List(fields.String(validate=BARCODE), validate=validate.Length(min=1, max=500),
+                          metadata={"description": "carton ids or SSCCs scanned at loading: all the order's cartons"})
+
+
 LEASE_EPOCH = {"description": "lease_epoch of the task as downloaded; an op under an older lease is refused"}
 
 

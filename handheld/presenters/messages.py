@@ -50,7 +50,16 @@ ENROL_OFFLINE = "Cannot reach {url}. Check the address and the Wi-Fi, then try a
 ENROLLED = "Handheld enrolled at site {site}. Scan your badge to sign in."
 
 PACK_PROMPT = "Scan or tap an order to pack."
-PACK_SELECTED = "Order {order}: close the carton, then ship."
+PACK_SELECTED = ("Order {order}: scan each item into the carton, then Close carton (with none scanned, all is packed). "
+                 "To ship, scan the dock door and each carton, then Ship.")
+NOT_IN_ORDER = "{barcode} is not left to pack in order {order}. Keep it out of the carton and give it to your lead."
+PACK_TOO_MANY = "Only {left} × {sku} left to pack: take the extra out of the carton."
+PACKED_ITEM = "{qty} × {sku} in the carton."
+DOCK_OK = "Dock door {dock}: now scan each carton as it is loaded."
+CARTON_LOADED = "Carton {carton} loaded ({count} so far). Scan the next one, or Ship when all are on."
+CARTON_TWICE = "Carton {carton} is already scanned. Scan the next carton."
+SCAN_DOCK = "Scan the dock door label (DOCK-…) before you ship."
+LOADING_LIST = "Dock {dock}, loaded: {cartons}"
 CARTON_CLOSED = "Carton closed for order {order}. The label prints at the pack station."
 SHIPPED = "Order {order} shipped."
 NO_ORDER = "Scan or tap an order first."

@@ -1,4 +1,4 @@
-"""Pack screen: choose an order, close its carton, ship it."""
+"""Pack screen: choose an order, scan items into a carton and close it; scan the dock door and cartons, ship."""
 from kivy.clock import mainthread
 from kivy.properties import StringProperty
 
@@ -7,11 +7,15 @@ from .scan_screen import ScanScreen
 
 class PackScreen(ScanScreen):
     orders = StringProperty("")
+    carton = StringProperty("")
+    loading = StringProperty("")
 
     @mainthread
     def render(self, state) -> None:
         self.show_feedback(state)
         self.orders = "Ready to pack: " + (", ".join(state.orders) or "none")
+        self.carton = "In carton: " + (state.carton_text or "nothing yet")
+        self.loading = state.loading_text
 
     def on_enter(self, *args) -> None:
         self.presenter.start()

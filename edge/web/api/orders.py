@@ -7,7 +7,7 @@ from edge.domain.errors import UnknownOrder
 from edge.service.commands import CloseCarton, ConfirmShipment
 from sync.sqlite_store import read_connection
 
-from ..schemas import OpV1Schema, OrderFilterV1Schema
+from ..schemas import CloseCartonV1Schema, OrderFilterV1Schema, ShipmentV1Schema
 from . import answer, services, signed_in_blueprint
 
 blp = signed_in_blueprint("orders", __name__, "Orders released to this site, packing and shipping")
@@ -37,19 +37,23 @@ class OrderDetail(MethodView):
 
 @blp.route("/orders/<order_id>/cartons")
 class Cartons(MethodView):
-    @blp.arguments(OpV1Schema)
+    @blp.arguments(CloseCartonV1Schema)
     @blp.response(201)
     def post(self, body, order_id):
-        """Close one carton with everything picked for the order."""
-        return answer(services().bus.handle(
-            CloseCarton(order_id, g.picker["badge"], g.picker["device_id"], body["op_id"])))
+        """Close one carton with the items scanned into it, or with everything picked and not yet packed."""
+        items = body.get("items")
+        return answer(services().bus.handle(CloseCarton(
+            order_id, g.picker["badge"], g.picker["device_id"], body["op_id"],
+            None if items is None else tuple((i["barcode"], i["qty"]) for i in items))))
 
 
 @blp.route("/orders/<order_id>/shipment")
 class Shipment(MethodView):
-    @blp.arguments(OpV1Schema)
+    @blp.arguments(ShipmentV1Schema)
     @blp.response(200)
     def post(self, body, order_id):
-        """Confirm the packed order has left the site."""
-        return answer(services().bus.handle(
-            ConfirmShipment(order_id, g.picker["badge"], g.picker["device_id"], body["op_id"])))
+        """Confirm the packed order has left the site through a dock door, with the cartons scanned at loading."""
+        cartons = body.get("cartons")
+        return answer(services().bus.handle(ConfirmShipment(
+            order_id, g.picker["badge"], g.picker["device_id"], body["op_id"], body["dock_door"].strip().upper(),
+            None if cartons is None else tuple(cartons))))

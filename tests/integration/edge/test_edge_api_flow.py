@@ -40,7 +40,7 @@ def test_full_flow_sign_in_to_shipment(client, db_path, centre, sync):
                            "lines": [{"sku": "SKU-BLUE-MUG", "qty": 3}, {"sku": "SKU-KETTLE", "qty": 1}],
                            "sscc": ""}  # no devices config: no SSCC
     shipment = client.post("/api/v1/orders/SO-1/shipment", headers=headers, json={"op_id": op()})
-    assert shipment.json == {"order_id": "SO-1", "order_status": "shipped"}
+    assert shipment.json == {"order_id": "SO-1", "order_status": "shipped", "dock_door": ""}
 
     quants = stock(db_path)
     assert (quants[("A-01-01", "SKU-BLUE-MUG")], quants[("B-01-01", "SKU-KETTLE")]) == (397, 119)

@@ -22,6 +22,7 @@ class FakeEdgeClient:
         self.refuse: dict[str, tuple[int, str, str]] = {}  # path fragment -> (status, code, message)
         self.picked: dict[str, int] = {}
         self.orders_ready: list[dict] = []
+        self.order_details: dict[str, dict] = {}  # order_id -> the edge's order detail (lines, cartons)
         self.alternative: dict | None = None
 
     def _check(self):
@@ -57,6 +58,12 @@ class FakeEdgeClient:
     def orders(self, statuses):
         self._check()
         return self.orders_ready
+
+    def order(self, order_id):
+        self._check()
+        if order_id not in self.order_details:
+            raise EdgeRefused(404, "unknown_order", f"No order {order_id} at this site.")
+        return self.order_details[order_id]
 
     def post(self, path, body):
         self._check()
