@@ -64,7 +64,7 @@ class MosquittoBroker:
                       f"acl_file {self.access_kit / 'acl'}\n")
         conf.write_text(
             f"listener {self.port} 127.0.0.1\n{access}persistence false\n"
-            "max_queued_messages 100000\nlog_dest stderr\nlog_type error\nlog_type warning\n"
+            "max_queued_messages 100000\nset_tcp_nodelay true\nlog_dest stderr\nlog_type error\nlog_type warning\n"
             + ("user root\n" if hasattr(os, "geteuid") and os.geteuid() == 0 else ""))
         with open(self.workdir / "mosquitto.log", "ab") as log:
             self.process = subprocess.Popen([self.binary, "-c", str(conf)], stdout=log, stderr=log,

@@ -43,6 +43,7 @@ class HubSyncEndpoint:
         self.link.route(f"{ALL_SITES}/up/state", self._on_site_state)
         self.link.route(f"{ALL_SITES}/up/cmdack", self._on_cmdack)
         self.link.add_pump(self._pump_senders)
+        self.link.add_pump(self.events.expire_held)
 
     def start(self) -> None:
         self.link.start()

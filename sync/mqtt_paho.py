@@ -1,5 +1,6 @@
 """The paho-mqtt adapter: the only module that imports paho (see GOTCHAS.md for why each choice)."""
 import logging
+import socket
 import threading
 from typing import Callable
 from urllib.parse import urlparse
@@ -79,6 +80,9 @@ class PahoTransport:
                     log.error("MQTT broker refused us (%s): check the site credentials; not retrying", reason_code)
                     client.disconnect()
                 return
+            sock = client.socket()
+            if isinstance(sock, socket.socket):  # acks are small: Nagle would hold each one ~40 ms
+                sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             for topic in self.subscriptions:
                 client.subscribe(topic, qos=1)
             self._connected.set()

@@ -39,6 +39,7 @@ class SiteSyncEndpoint:
         self.link.route(topics.down_cmd(site), lambda t, p: self.commands.on_batch(t, site, p))
         self.link.route(topics.CENTRAL_STATE, self._on_central_state)
         self.link.add_pump(self.sender.pump)
+        self.link.add_pump(self.commands.expire_held)
 
     def start(self) -> None:
         self.link.start()

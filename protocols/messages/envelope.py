@@ -56,6 +56,8 @@ class AckV1Schema(Schema):
     epoch = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
     acked_through_seq = fields.Integer(required=True, strict=True, validate=validate.Range(min=0))
     resend_from = fields.Integer(load_default=None, allow_none=True, strict=True)
+    # set when a resent seq carries another event than the ledger holds: the sender's database was restored
+    diverged_from = fields.Integer(load_default=None, allow_none=True, strict=True, validate=validate.Range(min=1))
 
 
 class StateV1Schema(Schema):
