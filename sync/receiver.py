@@ -72,10 +72,14 @@ class BatchReceiver:
 
     def send_ack(self, site: str, epoch: int, hwm: int | None = None, resend_from: int | None = None,
                  diverged_from: int | None = None) -> dict:
-        """Tell the sender the highest contiguous seq we hold (and where to resend from)."""
+        """Tell the sender the highest contiguous seq we hold (and where to resend from).
+
+        Without `hwm` this answers the sender's presence: our high-water mark goes out as
+        `receiver_hwm`, a hint that acknowledges nothing, because no event id was compared.
+        """
+        ack = {"v": 1, "site": site, "epoch": epoch, "acked_through_seq": hwm or 0, "resend_from": resend_from}
         if hwm is None:
-            hwm = self.store.hwm(site, epoch)
-        ack = {"v": 1, "site": site, "epoch": epoch, "acked_through_seq": hwm, "resend_from": resend_from}
+            ack["receiver_hwm"] = self.store.hwm(site, epoch)
         if diverged_from is not None:
             ack["diverged_from"] = diverged_from
         if resend_from is not None:

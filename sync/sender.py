@@ -65,8 +65,9 @@ class OutboxSender:
         if ack.get("diverged_from") is not None:
             self._on_diverged(ack["diverged_from"], acked)
             return
-        if acked > self.store.last_seq():
-            self._on_restored(acked)
+        receiver_hwm = max(acked, ack.get("receiver_hwm") or 0)
+        if receiver_hwm > self.store.last_seq():
+            self._on_restored(receiver_hwm)
             return
         if acked > self.store.acked_through():
             self.store.mark_acked(acked)

@@ -58,6 +58,8 @@ class AckV1Schema(Schema):
     resend_from = fields.Integer(load_default=None, allow_none=True, strict=True)
     # set when a resent seq carries another event than the ledger holds: the sender's database was restored
     diverged_from = fields.Integer(load_default=None, allow_none=True, strict=True, validate=validate.Range(min=1))
+    # the receiver's high-water mark when answering the sender's presence: a hint, it acknowledges nothing
+    receiver_hwm = fields.Integer(load_default=None, allow_none=True, strict=True, validate=validate.Range(min=0))
 
 
 class StateV1Schema(Schema):
