@@ -44,6 +44,13 @@ def peak_rss_mb(pid: int | str = "self") -> float:
     return 0.0
 
 
+def cpu_seconds(pid: int | str = "self") -> float:
+    """Read a process's user + system CPU time from /proc."""
+    with open(f"/proc/{pid}/stat") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    return round((int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK"), 2)
+
+
 def ignore_event(db, site, event) -> None:
     """Store the ledger row only: the benchmark measures the sync path, not the centre's domain."""
 
@@ -74,10 +81,11 @@ def run_sites(args) -> None:
         time.sleep(0.01)
         pending = [(site, target) for site, target in pending if site.outbox.acked_through() < target]
     seconds = time.perf_counter() - started
+    cpu = cpu_seconds()
     for site in sites:
         site.stop()
     print(json.dumps({"seconds": round(seconds, 3), "complete": not pending, "pid": os.getpid(),
-                      "peak_rss_mb": peak_rss_mb()}), flush=True)
+                      "peak_rss_mb": peak_rss_mb(), "cpu_s": cpu}), flush=True)
 
 
 def main() -> None:
