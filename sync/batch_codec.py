@@ -72,15 +72,19 @@ def _fast_batch(raw) -> dict | None:
             and _positive_int(raw["first_seq"]) and _positive_int(raw["last_seq"]) and type(raw["sent_at"]) is str
             and type(events) is list and 1 <= len(events) <= MAX_EVENTS):
         return None
-    expected = raw["first_seq"]
-    for event in events:
+    expected, uuid_match = raw["first_seq"], CANONICAL_UUID.fullmatch
+    for event in events:  # the checks of event_fields_ok, inlined: this loop runs for every event received
         if type(event) is not dict or not (REQUIRED_EVENT_KEYS <= event.keys() <= EVENT_KEYS):
             return None
-        event.setdefault("device_id", None)
-        event.setdefault("op_id", None)
-        if event["seq"] != expected or type(event["data"]) is not dict or not event_fields_ok(
-                event["seq"], event["event_id"], event["type"], event["occurred_at"], event["recorded_at"],
-                event["device_id"], event["op_id"]):
+        seq, type_, occurred_at, recorded_at = event["seq"], event["type"], event["occurred_at"], event["recorded_at"]
+        device_id, op_id, event_id = event.setdefault("device_id"), event.setdefault("op_id"), event["event_id"]
+        if not (seq == expected and type(seq) is int and type(event["data"]) is dict
+                and type(event_id) is str and uuid_match(event_id)
+                and type(type_) is str and 1 <= len(type_) <= 64
+                and type(occurred_at) is str and 10 <= len(occurred_at) <= 40
+                and type(recorded_at) is str and 10 <= len(recorded_at) <= 40
+                and (device_id is None or (type(device_id) is str and len(device_id) <= 64))
+                and (op_id is None or (type(op_id) is str and len(op_id) <= 64))):
             return None
         expected += 1
     return raw if expected == raw["last_seq"] + 1 else None

@@ -24,7 +24,7 @@ class BatchReceiver:
     """Receive batches for many streams (one per site); dedupe on (stream, epoch, seq).
 
     An event below the high-water mark is a harmless duplicate. A batch past a gap is held in
-    memory (bounded by count and bytes) for up to `reorder_timeout` seconds, since the batch
+    memory (bounded by count and bytes across all streams) for up to `reorder_timeout` seconds, since the batch
     before it is usually just late; if the gap fills, both are applied in order, else the sender
     is told where to resend from. So events are always applied in seq order.
     """
@@ -91,8 +91,9 @@ class BatchReceiver:
         waiting = self.held.setdefault(key, {})
         if batch["first_seq"] in waiting:
             return True  # a duplicate of a batch already waiting
-        if (len(waiting) >= self.reorder_max_batches
-                or sum(h.size for h in waiting.values()) + size > self.reorder_max_bytes):
+        everything = [h for held in self.held.values() for h in held.values()]  # bounded across all sites
+        if (len(everything) >= self.reorder_max_batches
+                or sum(h.size for h in everything) + size > self.reorder_max_bytes):
             return False
         waiting[batch["first_seq"]] = HeldBatch(batch["events"], batch["first_seq"], batch["last_seq"], size,
                                                 self.clock())
