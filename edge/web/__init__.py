@@ -35,6 +35,7 @@ def create_app(config: dict, bus: MessageBus | None = None) -> Flask:
 
     from .api import enrolment, orders, picking, sessions, status
     from .dashboard import dashboard
+    from .staff_auth import exempt_from_csrf, init_staff_auth
 
     app = Flask(__name__)
     app.json.sort_keys = False  # keep fields in the order the API documents them
@@ -54,6 +55,8 @@ def create_app(config: dict, bus: MessageBus | None = None) -> Flask:
     app.register_error_handler(ApiRefusal, handle_api_refusal)
     for blueprint in (enrolment.blp, sessions.blp, picking.blp, orders.blp, status.public):
         api.register_blueprint(blueprint, url_prefix="/api/v1")
+        exempt_from_csrf(blueprint)  # handheld calls carry tokens in headers, never cookies
+    init_staff_auth(app, db_path)
     app.register_blueprint(dashboard)
     # Liveness at the root too, where load balancers and the centre's launcher look for it.
     app.add_url_rule("/health", "health", lambda: {"status": "ok", "site": site_id})
