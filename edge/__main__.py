@@ -96,7 +96,8 @@ def serve(args: argparse.Namespace) -> int:
                                seed_path=args.seed, device_auth=args.device_auth, lease_minutes=args.lease_minutes,
                                devices_path=args.devices, mqtt_username=args.mqtt_username, mqtt_password=password,
                                secure_cookies=args.secure_cookies)
-    server = create_server(app, host=args.host, port=args.port, threads=8)
+    # A site has hundreds of handhelds, each keeping a connection open (waitress allows 100 by default).
+    server = create_server(app, host=args.host, port=args.port, threads=8, connection_limit=1000)
     stopping = threading.Event()
 
     def stop(signum, _frame) -> None:
