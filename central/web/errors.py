@@ -8,6 +8,7 @@ from flask_smorest import Api
 from werkzeug.exceptions import HTTPException
 
 from central.domain.errors import DuplicateOrder, DuplicateSite, InvalidOrder, UnknownItem
+from protocols.messages.api_error import ApiErrorV1Schema
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +41,8 @@ def error_body(code: int, error: str, message: str, errors: dict | None = None) 
 
 class CentralApi(Api):
     """flask-smorest Api whose HTTP errors (422 validation included) use the project's error shape."""
+
+    ERROR_SCHEMA = ApiErrorV1Schema
 
     def handle_http_exception(self, error: HTTPException):
         code = error.code or 500

@@ -6,6 +6,7 @@ from werkzeug.exceptions import HTTPException
 
 from edge.domain.errors import DomainError
 from edge.service.outcomes import error_body, status_for
+from protocols.messages.api_error import ApiErrorV1Schema
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +31,8 @@ class ApiRefusal(Exception):
 
 class EdgeApi(Api):
     """flask-smorest's Api with our error shape for its validation and HTTP errors."""
+
+    ERROR_SCHEMA = ApiErrorV1Schema
 
     def handle_http_exception(self, error: HTTPException):
         code, message = HTTP_ERRORS.get(error.code, ("http_error", error.description or error.name))
