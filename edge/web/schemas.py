@@ -1,5 +1,5 @@
 """Request schemas of the handheld API; unknown fields are refused."""
-from marshmallow import RAISE, Schema, ValidationError, fields, post_load, validate
+from marshmallow import RAISE, Schema, fields, post_load, validate
 
 from protocols.status import ORDER_STATUSES
 
