@@ -1,7 +1,7 @@
 """Flask application factory of the centre."""
 from flask import Flask
 
-from .errors import CentralApi, register_error_handlers
+from .errors import CentralApi, refuse_too_deep_json, register_error_handlers
 from .runtime import CentralServices
 
 MAX_BODY_BYTES = 256 * 1024
@@ -31,4 +31,5 @@ def create_app(config: dict, bus=None) -> Flask:
     for module in (orders, sites, items, status):
         api.register_blueprint(module.blp)
     register_error_handlers(app)
+    app.before_request(refuse_too_deep_json)
     return app

@@ -6,7 +6,7 @@ from flask import Flask
 from edge.domain.errors import DomainError
 from edge.service.messagebus import MessageBus
 
-from .errors import ApiRefusal, EdgeApi, handle_api_refusal, handle_domain_error
+from .errors import ApiRefusal, EdgeApi, handle_api_refusal, handle_domain_error, refuse_too_deep_json
 
 MAX_BODY_BYTES = 256 * 1024
 
@@ -53,6 +53,7 @@ def create_app(config: dict, bus: MessageBus | None = None) -> Flask:
     # Registered after EdgeApi so our shape wins over flask-smorest's default error handler.
     app.register_error_handler(DomainError, handle_domain_error)
     app.register_error_handler(ApiRefusal, handle_api_refusal)
+    app.before_request(refuse_too_deep_json)
     for blueprint in (enrolment.blp, sessions.blp, picking.blp, orders.blp, status.public):
         api.register_blueprint(blueprint, url_prefix="/api/v1")
         exempt_from_csrf(blueprint)  # handheld calls carry tokens in headers, never cookies

@@ -1,5 +1,8 @@
 """Turn every refusal, ours or the framework's, into the one JSON error shape with operator text."""
+import json
 import logging
+
+from flask import request
 
 from flask_smorest import Api
 from werkzeug.exceptions import HTTPException
@@ -27,6 +30,17 @@ class ApiRefusal(Exception):
     def __init__(self, status: int, code: str, message: str):
         super().__init__(message)
         self.status, self.code, self.message = status, code, message
+
+
+def refuse_too_deep_json() -> None:
+    """Refuse a JSON body nested so deeply that parsing it would exhaust the stack (the parsers would crash)."""
+    if request.is_json and request.content_length:
+        try:
+            json.loads(request.get_data(cache=True))
+        except RecursionError:
+            raise ApiRefusal(400, "bad_json", "The JSON body is nested too deeply. Send a flat JSON object.") from None
+        except ValueError:
+            pass  # ordinary malformed JSON is reported by the argument parser with its usual answer
 
 
 class EdgeApi(Api):
