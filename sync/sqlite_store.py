@@ -1,6 +1,8 @@
 """SQLite adapters for the sync core: connection factory, outbox, inbox and dead letters."""
 import json
+import os
 import sqlite3
+import threading
 import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -48,6 +50,54 @@ def connect(path: str) -> sqlite3.Connection:
     conn.execute("PRAGMA synchronous=FULL")
     conn.execute("PRAGMA foreign_keys=ON")
     return conn
+
+
+_pooled = threading.local()
+POOL_PATHS_PER_THREAD = 8
+
+
+@contextmanager
+def pooled_connection(path: str):
+    """Yield this thread's open connection to path, made by connect() once and reused by hot paths.
+
+    Opening a connection costs more than a small transaction. The file's identity is checked on each use, so a
+    database restored or replaced under the same path is reopened, never read through a stale handle. A nested use
+    on the same thread gets a connection of its own, closed afterwards.
+    """
+    conns = _pooled.__dict__.setdefault("conns", {})
+    entry = conns.get(path)
+    identity = _file_identity(path)
+    if entry is not None and entry[2]:  # already in use further up this thread's stack
+        conn = connect(path)
+        try:
+            yield conn
+        finally:
+            conn.close()
+        return
+    if entry is None or identity is None or entry[1] != identity:
+        if entry is not None:
+            entry[0].close()
+        entry = [connect(path), _file_identity(path), False]
+        conns[path] = entry
+        if len(conns) > POOL_PATHS_PER_THREAD:  # tests open many databases: keep only the most recent few
+            oldest = next(iter(conns))
+            if not conns[oldest][2]:
+                conns.pop(oldest)[0].close()
+    entry[2] = True
+    try:
+        yield entry[0]
+    finally:
+        entry[2] = False
+        if entry[0].in_transaction:  # the user failed mid-transaction: leave the connection clean
+            entry[0].execute("ROLLBACK")
+
+
+def _file_identity(path: str) -> tuple[int, int] | None:
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return None
+    return stat.st_dev, stat.st_ino
 
 
 @contextmanager
