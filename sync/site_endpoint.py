@@ -5,6 +5,7 @@ import logging
 from protocols.messages.envelope import AckV1Schema, MessageError, StateV1Schema, decode
 
 from . import topics
+from .health import dead_letter_counts, outbox_health
 from .link import SyncLink
 from .mqtt_paho import PahoTransport
 from .ports import ApplyFn
@@ -52,15 +53,11 @@ class SiteSyncEndpoint:
         self.link.nudge()
 
     def health(self) -> dict:
-        """Say how sync stands, for the API and the dashboard."""
+        """Say how sync stands, for the API and the dashboard (fields documented in docs/sync.md)."""
         with read_connection(self.db_path) as conn:
-            (dead,) = conn.execute("SELECT COUNT(*) FROM sync_dead_letters").fetchone()
-            cursor = conn.execute("SELECT acked_at FROM sync_outbox_cursor WHERE stream = ?", [UP_STREAM]).fetchone()
+            stream, dead = outbox_health(conn, UP_STREAM), dead_letter_counts(conn)
         return {"connected": self.transport.connected, "central_online": self.central_online,
-                "epoch": self.outbox.epoch(), "last_seq": self.outbox.last_seq(),
-                "acked_through_seq": self.outbox.acked_through(), "outbox_depth": self.outbox.depth(),
-                "last_ack_at": cursor["acked_at"] if cursor else None, "dead_letters": dead,
-                "auth_error": self.transport.auth_error}
+                "peer_online": self.central_online, **stream, **dead, "auth_error": self.transport.auth_error}
 
     def _state(self, online: bool) -> bytes:
         state = {"v": 1, "online": online, "epoch": self.outbox.epoch(), "ts": utc_now()}
