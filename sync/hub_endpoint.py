@@ -27,7 +27,8 @@ class HubSyncEndpoint:
 
     def __init__(self, db_path: str, mqtt_url: str, apply_event: ApplyFn,
                  on_site_state: Callable[[str, dict], None] = lambda site, state: None, *,
-                 resend_after: float = 30.0, username: str | None = None, password: str | None = None):
+                 resend_after: float = 30.0, username: str | None = None, password: str | None = None,
+                 ca_file: str | None = None):
         self.db_path = db_path
         self.on_site_state = on_site_state
         self.link = SyncLink("sync-hub")
@@ -37,7 +38,8 @@ class HubSyncEndpoint:
             "wes-central", mqtt_url,
             subscriptions=[f"{ALL_SITES}/up/events", f"{ALL_SITES}/up/state", f"{ALL_SITES}/up/cmdack"],
             on_message=self.link.deliver, on_connected=lambda: self.link.call(self._on_connected),
-            will=(topics.CENTRAL_STATE, self._state(False)), username=username, password=password)
+            will=(topics.CENTRAL_STATE, self._state(False)), username=username, password=password,
+            ca_file=ca_file)
         self.events = BatchReceiver(self.inbox, self.transport, apply_event, topics.down_ack)
         self.senders: dict[str, OutboxSender] = {}
         self.link.route(f"{ALL_SITES}/up/events", self._on_events)

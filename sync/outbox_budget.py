@@ -50,7 +50,7 @@ class OutboxBudget:
         level = FULL if used >= self.refuse_at else ALARM if used >= self.alarm_at else OK
         if level != self._level:
             report = {OK: log.info, ALARM: log.warning, FULL: log.error}[level]
-            report("outbox %s at %.0f%% of its %.1f MB budget: %s", self.stream, used * 100,
+            report("outbox %s at %.0f%% of its %.2f MB budget: %s", self.stream, used * 100,
                    self.budget_bytes / MB, MESSAGES[level])
             self._level = level
         return level

@@ -22,7 +22,8 @@ class SiteSyncEndpoint:
     """Stream the site's outbox to the centre and apply the centre's commands exactly once."""
 
     def __init__(self, db_path: str, site: str, mqtt_url: str, apply_command: ApplyFn, *,
-                 resend_after: float = 30.0, username: str | None = None, password: str | None = None):
+                 resend_after: float = 30.0, username: str | None = None, password: str | None = None,
+                 ca_file: str | None = None):
         self.db_path, self.site = db_path, site
         self.central_online = False
         self.link = SyncLink(f"sync-{site}")
@@ -32,7 +33,8 @@ class SiteSyncEndpoint:
             f"wes-edge-{site}", mqtt_url,
             subscriptions=[topics.down_ack(site), topics.down_cmd(site), topics.CENTRAL_STATE],
             on_message=self.link.deliver, on_connected=lambda: self.link.call(self._on_connected),
-            will=(topics.up_state(site), self._state(online=False)), username=username, password=password)
+            will=(topics.up_state(site), self._state(online=False)), username=username, password=password,
+            ca_file=ca_file)
         self.sender = OutboxSender(self.outbox, self.transport, topics.up_events(site), site,
                                    resend_after=resend_after)
         self.commands = BatchReceiver(self.inbox, self.transport, apply_command, lambda s: topics.up_cmdack(s))
