@@ -85,6 +85,7 @@ def start_edge(site_id: str, db_path: str, mqtt_url: str, *, resend_after: float
     endpoint.link.add_pump(OutboxPruner(db_path, outbox_retention_hours))  # acked rows only, past the retention
     endpoint.start()
     app = create_app({**config, "SYNC": endpoint})
+    endpoint.link.add_pump(app.extensions["outbox_budget"].level)  # logs alarm/full even with no API traffic
     services = app.extensions["wes_edge"]
     if services.devices is not None:
         services.print_worker = PrintQueueWorker(PrintDispatcher(db_path, services.devices))
