@@ -1,7 +1,7 @@
 """Sync operations at the site: health with the outbox budget, dead letters, and the outbox-full guard.
 
-Replaying or discarding a dead letter needs a signed-in session, like every other change made through
-this API; the edge has no lead role yet, so any signed-in picker may do it and is recorded as the actor.
+Replaying or discarding a dead letter needs a dashboard login whose role may open the "sync" area (lead,
+integrator, admin): a cookie session, so these POSTs also need the CSRF token (X-CSRFToken header).
 """
 from functools import wraps
 
@@ -19,10 +19,12 @@ from sync.report_schemas import (DeadLetterFilterSchema, DeadLetterPageSchema, D
 from sync.sqlite_store import read_connection
 
 from ..errors import ApiRefusal
-from . import services, signed_in_blueprint
+from ..staff_auth import current_staff, staff_required
+from . import services
 
 public = Blueprint("sync_ops", __name__, description="Sync health and dead letters; reading needs no sign-in")
-lead = signed_in_blueprint("sync_ops_lead", __name__, "Replay or discard dead letters (signed-in staff)")
+# Not exempt from CSRF (unlike the handheld API): it authenticates by the dashboard's session cookie.
+lead = Blueprint("sync_ops_lead", __name__, description="Replay or discard dead letters (dashboard login, sync area)")
 
 # Endpoints that hand out new work: refused while the outbox is full. Picks, shorts, cartons and
 # shipments of work already started stay open, since refusing them would strand stock mid-walk.
@@ -31,7 +33,7 @@ DEFAULT_BUDGET_MB = 1024.0
 
 
 class ReplayInSchema(StrictSchema):
-    """Nothing to send: the signed-in picker is recorded as who replayed it."""
+    """Nothing to send: the logged-in staff member is recorded as who replayed it."""
 
 
 class DiscardInSchema(StrictSchema):
@@ -82,20 +84,22 @@ class DeadLetter(MethodView):
 
 @lead.route("/sync/dead-letters/<int:letter_id>/replay")
 class ReplayDeadLetter(MethodView):
+    @staff_required("sync")
     @lead.arguments(ReplayInSchema)
     @lead.response(200, DeadLetterSchema)
     def post(self, body, letter_id):
         """Apply an open dead letter again, exactly once; a failure keeps it open with the new reason (409)."""
-        return _act(_book().replay, letter_id, g.picker["badge"])
+        return _act(_book().replay, letter_id, current_staff().username)
 
 
 @lead.route("/sync/dead-letters/<int:letter_id>/discard")
 class DiscardDeadLetter(MethodView):
+    @staff_required("sync")
     @lead.arguments(DiscardInSchema)
     @lead.response(200, DeadLetterSchema)
     def post(self, body, letter_id):
         """Close an open dead letter without applying it; who and why are kept."""
-        return _act(_book().discard, letter_id, g.picker["badge"], body["reason"])
+        return _act(_book().discard, letter_id, current_staff().username, body["reason"])
 
 
 def _has_started_task(badge: str) -> bool:

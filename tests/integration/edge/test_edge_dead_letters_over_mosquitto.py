@@ -1,11 +1,11 @@
 """Dead letters at the site over a real Mosquitto: a cancellation that arrives before its order is set
-aside, and a signed-in lead replays it once the order is there; it is applied exactly once."""
+aside, and a lead logged in to the dashboard replays it once the order is there; it is applied exactly once."""
 import time
 
 import pytest
 from sqlite_utils import Database
 
-from conftest import ITEMS, SAMPLE_SEED, dump, sign_in
+from conftest import ITEMS, SAMPLE_SEED, add_login, dump, log_in, sign_in
 from edge.bootstrap import start_edge
 from sync.hub_endpoint import HubSyncEndpoint
 from sync.sqlite_store import OutgoingEvent, append_outbox, connect, read_connection, sync_migrations, write_transaction
@@ -58,7 +58,7 @@ ALLOCATED = OutgoingEvent("order.allocated", {
     "lines": [{"line_no": 1, "sku": "SKU-BLUE-MUG", "qty": 2, "item": ITEMS["SKU-BLUE-MUG"]}]})
 
 
-def test_a_cancellation_before_its_order_is_replayed_once_by_a_signed_in_lead(linked):
+def test_a_cancellation_before_its_order_is_replayed_once_by_a_lead(linked):
     hub_db, edge_db, hub, client = linked
     send_down(hub_db, hub, OutgoingEvent("order.cancelled", {"order_id": "SO-9", "reason": "customer called"}))
     assert wait_until(lambda: client.get("/api/v1/sync/dead-letters").json["total"] == 1)
@@ -67,17 +67,24 @@ def test_a_cancellation_before_its_order_is_replayed_once_by_a_signed_in_lead(li
     assert client.get("/api/v1/sync").json["dead_letters_open"] == 1
     url = f"/api/v1/sync/dead-letters/{letter['id']}"
 
+    add_login(edge_db, "maria", "lead")
+    add_login(edge_db, "sam", "picker")
+    handheld = sign_in(client)
     before = dump(edge_db)
-    assert client.post(f"{url}/replay", json={}).status_code == 401        # no session: refused, nothing changes
-    assert client.post(f"{url}/discard", json={"reason": "x"}).status_code == 401
+    assert client.post(f"{url}/replay", json={}).json["error"] == "csrf_failed"     # no session, no token
+    assert client.post(f"{url}/discard", json={"reason": "x"}, headers=handheld).json["error"] == "csrf_failed"
+    assert dump(edge_db) == before
+    picker = {"X-CSRFToken": log_in(client, "sam")}
+    before = dump(edge_db)
+    assert client.post(f"{url}/replay", json={}, headers=picker).json["error"] == "not_allowed"   # a picker's role
     assert dump(edge_db) == before
 
     send_down(hub_db, hub, ALLOCATED)
     assert wait_until(lambda: order_status(edge_db, "SO-9") == "released")
-    lead = sign_in(client)
+    lead = {"X-CSRFToken": log_in(client, "maria")}
     replayed = client.post(f"{url}/replay", json={}, headers=lead)
     assert replayed.status_code == 200, replayed.json
-    assert (replayed.json["status"], replayed.json["resolved_by"]) == ("replayed", "BADGE-0001")
+    assert (replayed.json["status"], replayed.json["resolved_by"]) == ("replayed", "maria")
     assert order_status(edge_db, "SO-9") == "cancelled" and cancellations_sent_up(edge_db) == 1
 
     before = dump(edge_db)
@@ -89,4 +96,5 @@ def test_a_cancellation_before_its_order_is_replayed_once_by_a_signed_in_lead(li
     assert client.post("/api/v1/sync/dead-letters/5/replay", json={}, headers=lead).json["error"] == "unknown_dead_letter"
     assert client.post(f"{url}/discard", json={}, headers=lead).status_code == 422
     assert client.post(f"{url}/replay", json={"by": "someone"}, headers=lead).status_code == 422
+    assert client.post(f"{url}/replay", json={}).json["error"] == "csrf_failed"   # the session alone is not enough
     assert dump(edge_db) == before
