@@ -254,3 +254,19 @@ class SqliteInboxStore:
     def _dead_letter_in(db: Database, topic: str, payload: str, reason: str) -> None:
         db.execute("INSERT INTO sync_dead_letters (topic, payload, reason, received_at) VALUES (?,?,?,?)",
                    [topic, payload, reason, utc_now()])
+
+
+@sync_migrations()
+def m002_dead_letter_review(db: Database) -> None:
+    """Give dead letters a status (open, replayed, discarded) and an audit trail of who did what."""
+    db.executescript("""
+    ALTER TABLE sync_dead_letters ADD COLUMN status TEXT NOT NULL DEFAULT 'open';
+    ALTER TABLE sync_dead_letters ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE sync_dead_letters ADD COLUMN resolved_at TEXT;
+    ALTER TABLE sync_dead_letters ADD COLUMN resolved_by TEXT;
+    ALTER TABLE sync_dead_letters ADD COLUMN resolution TEXT;
+    CREATE INDEX sync_dead_letters_status ON sync_dead_letters (status, id);
+    CREATE TABLE sync_dead_letter_audit (
+        id INTEGER PRIMARY KEY, dead_letter_id INTEGER NOT NULL REFERENCES sync_dead_letters (id),
+        action TEXT NOT NULL, outcome TEXT NOT NULL, actor TEXT NOT NULL, at TEXT NOT NULL, note TEXT);
+    """)
