@@ -1,5 +1,6 @@
 """SQLite adapters for the sync core: connection factory, outbox, inbox and dead letters."""
 import json
+import os
 import sqlite3
 import threading
 import uuid
@@ -73,6 +74,54 @@ def connect(path: str) -> sqlite3.Connection:
     return conn
 
 
+_pooled = threading.local()
+POOL_PATHS_PER_THREAD = 8
+
+
+@contextmanager
+def pooled_connection(path: str):
+    """Yield this thread's open connection to path, made by connect() once and reused by hot paths.
+
+    Opening a connection costs more than a small transaction. The file's identity is checked on each use, so a
+    database restored or replaced under the same path is reopened, never read through a stale handle. A nested use
+    on the same thread gets a connection of its own, closed afterwards.
+    """
+    conns = _pooled.__dict__.setdefault("conns", {})
+    entry = conns.get(path)
+    identity = _file_identity(path)
+    if entry is not None and entry[2]:  # already in use further up this thread's stack
+        conn = connect(path)
+        try:
+            yield conn
+        finally:
+            conn.close()
+        return
+    if entry is None or identity is None or entry[1] != identity:
+        if entry is not None:
+            entry[0].close()
+        entry = [connect(path), _file_identity(path), False]
+        conns[path] = entry
+        if len(conns) > POOL_PATHS_PER_THREAD:  # tests open many databases: keep only the most recent few
+            oldest = next(iter(conns))
+            if not conns[oldest][2]:
+                conns.pop(oldest)[0].close()
+    entry[2] = True
+    try:
+        yield entry[0]
+    finally:
+        entry[2] = False
+        if entry[0].in_transaction:  # the user failed mid-transaction: leave the connection clean
+            entry[0].execute("ROLLBACK")
+
+
+def _file_identity(path: str) -> tuple[int, int] | None:
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return None
+    return stat.st_dev, stat.st_ino
+
+
 @contextmanager
 def write_transaction(path: str):
     """Yield a sqlite-utils Database inside BEGIN IMMEDIATE; commit on success, else roll back."""
@@ -131,50 +180,40 @@ def append_outbox(db: Database, stream: str, events: list[OutgoingEvent]) -> lis
     return seqs
 
 
-class ThreadConnections:
-    """Keep one open connection per thread to one database, so hot paths skip connect and PRAGMAs."""
-
-    def __init__(self, path: str, synchronous: str = "FULL"):
-        self.path, self.synchronous = path, synchronous
-        self._local = threading.local()
-
-    def get(self) -> sqlite3.Connection:
-        conn = getattr(self._local, "conn", None)
-        if conn is None:
-            conn = self._local.conn = connect(self.path)
-            conn.execute(f"PRAGMA synchronous={self.synchronous}")
-        return conn
-
-    @contextmanager
-    def write(self):
-        """Yield the thread's connection inside BEGIN IMMEDIATE; commit on success, else roll back."""
-        conn = self.get()
-        conn.execute("BEGIN IMMEDIATE")
+@contextmanager
+def pooled_write(path: str, synchronous: str = "FULL"):
+    """Yield this thread's pooled connection inside BEGIN IMMEDIATE; commit on success, else roll back."""
+    with pooled_connection(path) as conn:
+        if synchronous != "FULL":
+            conn.execute(f"PRAGMA synchronous={synchronous}")
         try:
+            conn.execute("BEGIN IMMEDIATE")
             yield conn
             conn.execute("COMMIT")
         finally:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
+            if synchronous != "FULL":
+                conn.execute("PRAGMA synchronous=FULL")
 
 
 class SqliteOutboxStore:
-    """The send side of one stream, read and acked through one kept connection per thread."""
+    """The send side of one stream, read and acked through the thread's pooled connection."""
 
     ROW_COLUMNS = "seq, event_id, type, occurred_at, recorded_at, device_id, op_id, data"
 
     def __init__(self, path: str, stream: str):
         self.path, self.stream = path, stream
-        # The ack mark is a hint: if a power cut loses its last update, those rows are resent and the
-        # receiver drops them as duplicates. So it need not wait for fsync (the outbox rows still do).
-        self.connections = ThreadConnections(path, synchronous="NORMAL")
-        with self.connections.write() as conn:
+        with pooled_write(path) as conn:
             ensure_stream(Database(conn), stream)
         self._epoch = self._cursor()["epoch"]
 
+    def _read(self, sql: str, params: list) -> list:
+        with pooled_connection(self.path) as conn:
+            return conn.execute(sql, params).fetchall()
+
     def _cursor(self):
-        return self.connections.get().execute("SELECT * FROM sync_outbox_cursor WHERE stream = ?",
-                                              [self.stream]).fetchone()
+        return self._read("SELECT * FROM sync_outbox_cursor WHERE stream = ?", [self.stream])[0]
 
     def epoch(self) -> int:
         return self._epoch
@@ -183,25 +222,24 @@ class SqliteOutboxStore:
         return self._cursor()["acked_through"]
 
     def last_seq(self) -> int:
-        (seq,) = self.connections.get().execute(
-            "SELECT COALESCE(MAX(seq), 0) FROM sync_outbox WHERE stream = ? AND epoch = ?",
-            [self.stream, self._epoch]).fetchone()
-        return seq
+        return self._read("SELECT COALESCE(MAX(seq), 0) FROM sync_outbox WHERE stream = ? AND epoch = ?",
+                          [self.stream, self._epoch])[0][0]
 
     def depth(self) -> int:
         return self.last_seq() - self.acked_through()
 
     def read_rows_after(self, seq: int, limit: int) -> list[tuple]:
         """Return up to `limit` rows of the current epoch after `seq`, with `data` still JSON text."""
-        return self.connections.get().execute(
-            f"SELECT {self.ROW_COLUMNS} FROM sync_outbox WHERE stream = ? AND epoch = ? AND seq > ?"
-            " ORDER BY seq LIMIT ?", [self.stream, self._epoch, seq, limit]).fetchall()
+        return self._read(f"SELECT {self.ROW_COLUMNS} FROM sync_outbox WHERE stream = ? AND epoch = ? AND seq > ?"
+                          " ORDER BY seq LIMIT ?", [self.stream, self._epoch, seq, limit])
 
     def read_after(self, seq: int, limit: int) -> list[dict]:
         return [dict(row, data=json.loads(row["data"])) for row in self.read_rows_after(seq, limit)]
 
     def mark_acked(self, seq: int) -> None:
-        with self.connections.write() as conn:
+        # The ack mark is a hint: if a power cut loses its last update, those rows are resent and the
+        # receiver drops them as duplicates. So it need not wait for fsync (the outbox rows still do).
+        with pooled_write(self.path, synchronous="NORMAL") as conn:
             conn.execute("UPDATE sync_outbox_cursor SET acked_through = MAX(acked_through, ?), acked_at = ?"
                          " WHERE stream = ? AND epoch = ?", [seq, utc_now(), self.stream, self._epoch])
 
@@ -250,11 +288,11 @@ class SqliteInboxStore:
 
     def __init__(self, path: str):
         self.path = path
-        self.connections = ThreadConnections(path)
 
     def hwm(self, stream: str, epoch: int) -> int:
-        row = self.connections.get().execute("SELECT hwm FROM sync_inbox_cursor WHERE stream = ? AND epoch = ?",
-                                             [stream, epoch]).fetchone()
+        with pooled_connection(self.path) as conn:
+            row = conn.execute("SELECT hwm FROM sync_inbox_cursor WHERE stream = ? AND epoch = ?",
+                               [stream, epoch]).fetchone()
         return row["hwm"] if row else 0
 
     def apply_batch(self, stream: str, epoch: int, events: list[dict], apply) -> tuple[int, bool]:
@@ -269,7 +307,7 @@ class SqliteInboxStore:
         restored: nothing is applied and the first differing seq is reported.
         """
         events = sorted(events, key=lambda e: e["seq"])
-        with self.connections.write() as conn:
+        with pooled_write(self.path) as conn:
             conn.execute("INSERT OR IGNORE INTO sync_inbox_cursor (stream, epoch) VALUES (?, ?)", [stream, epoch])
             (hwm,) = conn.execute("SELECT hwm FROM sync_inbox_cursor WHERE stream = ? AND epoch = ?",
                                   [stream, epoch]).fetchone()
@@ -325,3 +363,19 @@ class SqliteInboxStore:
     def _dead_letter_in(db: Database, topic: str, payload: str, reason: str) -> None:
         db.execute("INSERT INTO sync_dead_letters (topic, payload, reason, received_at) VALUES (?,?,?,?)",
                    [topic, payload, reason, utc_now()])
+
+
+@sync_migrations()
+def m002_dead_letter_review(db: Database) -> None:
+    """Give dead letters a status (open, replayed, discarded) and an audit trail of who did what."""
+    db.executescript("""
+    ALTER TABLE sync_dead_letters ADD COLUMN status TEXT NOT NULL DEFAULT 'open';
+    ALTER TABLE sync_dead_letters ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE sync_dead_letters ADD COLUMN resolved_at TEXT;
+    ALTER TABLE sync_dead_letters ADD COLUMN resolved_by TEXT;
+    ALTER TABLE sync_dead_letters ADD COLUMN resolution TEXT;
+    CREATE INDEX sync_dead_letters_status ON sync_dead_letters (status, id);
+    CREATE TABLE sync_dead_letter_audit (
+        id INTEGER PRIMARY KEY, dead_letter_id INTEGER NOT NULL REFERENCES sync_dead_letters (id),
+        action TEXT NOT NULL, outcome TEXT NOT NULL, actor TEXT NOT NULL, at TEXT NOT NULL, note TEXT);
+    """)
