@@ -12,7 +12,7 @@ from protocols.devices.host_status import StatusParseError, parse_hs
 from protocols.devices.transports import PrinterIOError, transport_for_url
 from protocols.labels import LabelSize, PrinterResolution
 
-from .preview import RendererUnavailable, render_png
+from .preview import RendererFailed, RendererUnavailable, render_png
 from .registry import RegistryError, load_device_config
 from .sample_labels import KINDS, sample_label
 
@@ -151,7 +151,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         return args.run(args)
-    except (RegistryError, RendererUnavailable, PrinterIOError, serial.SerialException, OSError, ValueError) as err:
+    except (RegistryError, RendererUnavailable, RendererFailed, PrinterIOError, serial.SerialException, OSError, ValueError) as err:
         print(f"wes-devices {args.command}: {err}", file=sys.stderr)
         return 2
 
