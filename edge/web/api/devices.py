@@ -6,6 +6,7 @@ Views only parse, call edge.devices and answer; the rules live there.
 from flask import Response
 from flask.views import MethodView
 from flask_smorest import Blueprint
+from flask_wtf.csrf import CSRFError
 
 from edge.devices import print_job_actions as actions
 from edge.devices import print_queue as queue
@@ -30,6 +31,7 @@ from .devices_schemas import (ApiErrorV1Schema, ConfirmV1Schema, JobFilterV1Sche
 blp = Blueprint("devices", __name__, description="Printers, print jobs and label previews (staff login, "
                                                  "role lead, integrator or admin; changes need X-CSRFToken)")
 PNG = "image/png"
+PNG_BODY = {"type": "string", "format": "binary"}
 REFUSALS = [  # most specific first
     (queue.UnknownPrintJob, 404, "unknown_print_job"),
     (queue.PrintJobError, 409, "print_job_conflict"),
@@ -52,6 +54,13 @@ def refuse(err: Exception):
 
 for _kind, _, _ in REFUSALS:
     blp.register_error_handler(_kind, refuse)
+
+
+@blp.errorhandler(CSRFError)
+def refuse_without_csrf_token(err: CSRFError):
+    """Answer a change without a valid X-CSRFToken in the standard shape (the app's handler re-raises)."""
+    return error_body(400, "csrf_failed", "The security token is missing or stale. Reload the page and try "
+                                          "again."), 400
 
 
 def registry():
@@ -190,7 +199,7 @@ class CancelJob(StaffView):
 
 @blp.route("/devices/print-jobs/<int:job_id>/preview.png")
 class JobPreview(StaffView):
-    @blp.response(200, content_type=PNG, description="the label as the offline renderer draws it")
+    @blp.response(200, PNG_BODY, content_type=PNG, description="the label as the offline renderer draws it")
     @documented_errors(404, 409, 503)
     def get(self, job_id):
         """Render a job's label to PNG, at its printer's resolution and label size."""
@@ -207,7 +216,7 @@ class JobPreview(StaffView):
 @blp.route("/devices/labels/<kind>/preview.png")
 class SamplePreview(StaffView):
     @blp.arguments(PreviewV1Schema, location="query")
-    @blp.response(200, content_type=PNG, description="a sample label as the offline renderer draws it")
+    @blp.response(200, PNG_BODY, content_type=PNG, description="a sample label as the offline renderer draws it")
     @documented_errors(404, 422, 503)
     def get(self, args, kind):
         """Render a sample label (logistic, location or item) at a resolution (dpi=203, 300 or 600)."""
