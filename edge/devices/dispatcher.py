@@ -78,13 +78,7 @@ class PrintDispatcher:
         return ""
 
     def _precise_errors(self, printer: PrinterConfig) -> str:
-        """Ask ~HQES what is wrong: Zebras answer it even while ~HS stays silent (media or ribbon out, head open)."""
-        try:
-            flags = parse_hqes(self.transport_factory(printer.url).query(b"~HQES", HQES_FRAMES))
-        except (StatusTimeout, NotDelivered, StatusParseError):
-            return ""  # older firmware without ~HQES: the ~HS words have to do
-        return ", ".join(f"{error}: {WHAT_TO_DO[error]}" if error in WHAT_TO_DO else error
-                         for error in sorted(flags.errors))
+        return extended_errors(self.transport_factory(printer.url))
 
     def _send(self, job: queue.PrintJob, printer: PrinterConfig, now: datetime) -> bool:
         try:
@@ -139,6 +133,16 @@ class PrintDispatcher:
     def _mark_online(self, name: str, now: datetime) -> None:
         with write_transaction(self.db_path) as db:
             save_printer_state(db, name, True, 0, "", "", now)
+
+
+def extended_errors(transport) -> str:
+    """Ask ~HQES what is wrong: Zebras answer it even while ~HS stays silent (media or ribbon out, head open)."""
+    try:
+        flags = parse_hqes(transport.query(b"~HQES", HQES_FRAMES))
+    except (StatusTimeout, NotDelivered, StatusParseError):
+        return ""  # older firmware without ~HQES: the ~HS words have to do
+    return ", ".join(f"{error}: {WHAT_TO_DO[error]}" if error in WHAT_TO_DO else error
+                     for error in sorted(flags.errors))
 
 
 def printer_state(db, name: str) -> dict | None:
