@@ -190,7 +190,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         return args.run(args)
-    except (RegistryError, RendererUnavailable, RendererFailed, PrinterIOError, serial.SerialException, OSError, ValueError) as err:
+    except (RegistryError, RendererUnavailable, RendererFailed, PrinterIOError, serial.SerialException, OSError,
+            ValueError) as err:
         print(f"wes-devices {args.command}: {err}", file=sys.stderr)
         return 2
 

@@ -19,7 +19,7 @@ class EdgeServices:
     db_path: str
     site_id: str
     sync: object | None = None
-    devices: object | None = None  # the site's DeviceConfig when label printing is configured
+    devices: object | None = None  # the live device registry (LiveDeviceRegistry) when label printing is configured
     print_worker: object | None = None
 
 
