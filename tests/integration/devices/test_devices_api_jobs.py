@@ -1,5 +1,6 @@
 """Print jobs through the edge: list, show with history, confirm, reprint (same SSCC), cancel; all audited."""
 from datetime import datetime, timezone
+from pathlib import Path
 
 from fake_zebra_printer import READY, STALL
 from staff_client import audit_rows, dump
@@ -94,11 +95,12 @@ def test_cancel_withdraws_a_queued_job(client, lead, db_path, clock, printer, di
     assert audit_rows(db_path)[-1][1:] == ("print_job.cancelled", f"print_job:{job_id}", "order cancelled")
 
 
-def test_actions_that_do_not_fit_the_job_are_refused(client, lead, db_path, clock, printer, dispatcher):
+def test_actions_that_do_not_fit_the_job_are_refused(client, lead, db_path, devices_path, clock, printer,
+                                                     dispatcher):
     job_id = stall_one_job(db_path, clock, printer, dispatcher)
     (sent_id,) = queue_shipping_labels(db_path, clock.now, 1)
     dispatcher.drain(clock.advance(3600))
-    before = dump(db_path)
+    before, devices_file = dump(db_path), Path(devices_path).read_text()
     refused = [
         ("reprint", job_id, {}, 409, "print_job_conflict", "settle it first"),
         ("confirm", sent_id, {"printed": True}, 409, "print_job_conflict", "only a job awaiting confirmation"),
@@ -123,4 +125,4 @@ def test_actions_that_do_not_fit_the_job_are_refused(client, lead, db_path, cloc
     assert (answer.status_code, answer.json["error"]) == (400, "bad_json")
     assert client.get("/api/v1/devices/print-jobs/999").status_code == 404
     assert client.get("/api/v1/devices/print-jobs?status=lost").status_code == 422
-    assert dump(db_path) == before
+    assert dump(db_path) == before and Path(devices_path).read_text() == devices_file
