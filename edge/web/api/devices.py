@@ -6,7 +6,6 @@ Views only parse, call edge.devices and answer; the rules live there.
 from flask import Response
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from flask_wtf.csrf import CSRFError
 
 from edge.devices import print_job_actions as actions
 from edge.devices import print_queue as queue
@@ -18,12 +17,13 @@ from edge.devices.registry import PrinterBusy, PrinterConfig, RegistryError, Unk
 from edge.devices.sample_labels import KINDS, sample_label
 from edge.service.outcomes import error_body
 from protocols.labels import PrinterResolution
+from protocols.messages.api_error import ApiErrorV1Schema
 from sync.sqlite_store import read_connection
 
 from ..errors import ApiRefusal
 from ..staff_auth import current_staff, staff_required
 from . import services
-from .devices_schemas import (ApiErrorV1Schema, ConfirmV1Schema, JobFilterV1Schema, PreviewV1Schema,
+from .devices_schemas import (ConfirmV1Schema, JobFilterV1Schema, PreviewV1Schema,
                               PrintJobDetailV1Schema, PrintJobV1Schema, PrinterEditedV1Schema,
                               PrinterRemovedV1Schema, PrintersV1Schema, PrinterStateV1Schema, PrinterV1Schema,
                               ReasonV1Schema, ReprintV1Schema, ScannerStateV1Schema)
@@ -54,13 +54,6 @@ def refuse(err: Exception):
 
 for _kind, _, _ in REFUSALS:
     blp.register_error_handler(_kind, refuse)
-
-
-@blp.errorhandler(CSRFError)
-def refuse_without_csrf_token(err: CSRFError):
-    """Answer a change without a valid X-CSRFToken in the standard shape (the app's handler re-raises)."""
-    return error_body(400, "csrf_failed", "The security token is missing or stale. Reload the page and try "
-                                          "again."), 400
 
 
 def registry():

@@ -129,10 +129,3 @@ class PrintJobDetailV1Schema(PrintJobV1Schema):
     history = fields.List(fields.Nested(OutcomeV1Schema))
     actions = fields.List(fields.Nested(ActionV1Schema))
 
-
-class ApiErrorV1Schema(Schema):
-    code = fields.Integer()
-    status = fields.String()
-    error = fields.String(metadata={"description": "machine-readable code, e.g. printer_busy"})
-    message = fields.String(metadata={"description": "what the operator does next"})
-    errors = fields.Dict()
