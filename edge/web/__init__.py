@@ -38,7 +38,7 @@ def create_app(config: dict, bus: MessageBus | None = None) -> Flask:
     from .api import enrolment, orders, picking, sessions, status, sync_ops
     from .dashboard import dashboard
     from .devices_pages import devices_pages
-    from .staff_auth import exempt_from_csrf, init_staff_auth
+    from .staff_auth import init_staff_auth
 
     app = Flask(__name__)
     app.json.sort_keys = False  # keep fields in the order the API documents them
@@ -61,7 +61,6 @@ def create_app(config: dict, bus: MessageBus | None = None) -> Flask:
     app.before_request(refuse_too_deep_json)
     for blueprint in (enrolment.blp, sessions.blp, picking.blp, orders.blp, status.public, sync_ops.public):
         api.register_blueprint(blueprint, url_prefix="/api/v1")
-        exempt_from_csrf(blueprint)  # handheld calls carry tokens in headers, never cookies
     api.register_blueprint(sync_ops.lead, url_prefix="/api/v1")  # dashboard session: CSRF applies
     api.register_blueprint(devices_api.blp, url_prefix="/api/v1")  # staff cookies: CSRF stays on
     init_staff_auth(app, db_path)
