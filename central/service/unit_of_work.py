@@ -20,7 +20,11 @@ class OrderRepository(abc.ABC):
 
     @abc.abstractmethod
     def save(self, order: Order) -> None:
-        """Write the order's status, note, line progress and its new history rows."""
+        """Write the order's status, note, line progress, its new history rows and its new parts."""
+
+    @abc.abstractmethod
+    def parts(self, order_id: str) -> list[Order]:
+        """Return the orders whose parent is this order (split parts, re-allocated shorts)."""
 
     @abc.abstractmethod
     def waiting(self) -> list[Order]:

@@ -32,7 +32,13 @@ class FakeOrderRepository(OrderRepository):
     def save(self, order):
         self.history.setdefault(order.order_id, []).extend(order.new_history)
         order.new_history.clear()
+        for part in order.new_parts:
+            self.save(part)
+        order.new_parts.clear()
         self.rows[order.order_id] = copy.deepcopy(order)
+
+    def parts(self, order_id):
+        return [copy.deepcopy(o) for _, o in sorted(self.rows.items()) if o.parent_order_id == order_id]
 
     def waiting(self):
         return [copy.deepcopy(o) for o in self.rows.values() if o.status == ORDER_RECEIVED]
