@@ -102,3 +102,12 @@ class IngestSiteEvent:
     type: str
     data: dict
     occurred_at: str = ""
+
+
+@dataclass(frozen=True)
+class RecordStockSnapshot:
+    """Keep a site's own stock export (location, sku, lot, qty rows) to reconcile against the ledger."""
+
+    site_id: str
+    taken_at: str
+    rows: list[dict]

@@ -3,8 +3,10 @@ from typing import Callable
 
 from . import handlers, order_lifecycle
 from .commands import (AllocateWaitingOrders, CancelOrder, CreateOrder, CreateTransfer, HoldOrder, IngestSiteEvent,
-                       ReceiveTransfer, RecordSiteState, RegisterSite, ReleaseHold, SeedMasterData, UpsertItem)
+                       ReceiveTransfer, RecordSiteState, RecordStockSnapshot, RegisterSite, ReleaseHold,
+                       SeedMasterData, UpsertItem)
 from .site_events import ingest_site_event
+from .stock_snapshots import record_stock_snapshot
 from .unit_of_work import UnitOfWork
 
 HANDLERS: dict[type, Callable] = {
@@ -20,6 +22,7 @@ HANDLERS: dict[type, Callable] = {
     CancelOrder: order_lifecycle.cancel_order,
     CreateTransfer: order_lifecycle.create_transfer,
     ReceiveTransfer: order_lifecycle.receive_transfer,
+    RecordStockSnapshot: record_stock_snapshot,
 }
 
 
