@@ -77,8 +77,8 @@ def ledger_events(conn: sqlite3.Connection, site_id: str, location: str, sku: st
         data = json.loads(row["data"])
         events.append({"epoch": row["epoch"], "seq": row["seq"], "occurred_at": row["occurred_at"],
                        "received_at": row["received_at"], "qty_delta": data.get("qty_delta", 0),
-                       "reason": data.get("reason", ""), "ref": data.get("ref", ""), "applied": row["outcome"] == "applied",
-                       "set_aside_because": row["reason"]})
+                       "reason": data.get("reason", ""), "ref": data.get("ref", ""),
+                       "applied": row["outcome"] == "applied", "set_aside_because": row["reason"]})
     return events
 
 

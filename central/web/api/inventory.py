@@ -56,7 +56,8 @@ class SnapshotRowSchema(StrictSchema):
 
 
 class SnapshotInSchema(StrictSchema):
-    taken_at = fields.AwareDateTime(required=True, metadata={"description": "when the site took it (ISO 8601, with offset)"})
+    taken_at = fields.AwareDateTime(required=True,
+                                    metadata={"description": "when the site took it (ISO 8601, with offset)"})
     stock = fields.List(fields.Nested(SnapshotRowSchema), required=True, validate=validate.Length(max=100_000))
 
 
