@@ -8,7 +8,7 @@ dashboard = Blueprint("dashboard", __name__)
 
 # (endpoint, label, area a login needs to see the link)
 NAV = (("dashboard.status_page", "Floor", "floor"), ("dashboard.exceptions", "Exceptions", "floor"),
-       ("dashboard.kpis", "KPIs", "floor"), ("dashboard.people", "People & devices", "floor"),
+       ("dashboard.kpis", "KPIs", "floor"), ("dashboard.people", "People & devices", "devices"),
        ("dashboard.sync_page", "Sync", "sync"))
 PRINTERS_PATH = "/devices/printers"  # the printers page, served by the devices part of the edge when present
 

@@ -2,7 +2,7 @@
 import pytest
 
 from conftest import add_login, dump, log_in, outbox, op
-from dashboard_support import audit_actions, pick_all, row, short_pick, take_task, wrong_item, at_location
+from dashboard_support import at_location, audit_actions, pick_all, row, short_pick, take_task, wrong_item
 
 
 @pytest.fixture
