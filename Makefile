@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 DEMO_ARGS ?=
 
-.PHONY: demo test label-renderer chaos bench bench-sync bench-scan_feedback venv mosquitto clean
+.PHONY: demo test label-renderer chaos bench bench-sync bench-scan_feedback bench-dashboard venv mosquitto clean
 
 venv: $(VENV)/.installed
 
@@ -36,6 +36,9 @@ bench-sync: venv mosquitto
 
 bench-scan_feedback: venv
 	$(PY) -m bench.scan_feedback
+
+bench-dashboard: venv
+	$(PY) -m bench.dashboard_render
 
 clean:
 	rm -rf .demo .pytest_cache build *.egg-info

@@ -32,8 +32,17 @@ def hourly_lines(conn: sqlite3.Connection, now: datetime, hours: int) -> dict:
     return {"labels": labels, "lines": lines, "units": units}
 
 
-def per_picker(conn: sqlite3.Connection, since: datetime, hours: float) -> list[dict]:
-    """Lines, units, lines per hour and item-scan accuracy per picker since `since`, busiest first."""
+def worked_hours(first_at: str | None, now: datetime, window_hours: float) -> float:
+    """Hours from a first pick in the window to now (at least a quarter of an hour), so an early shift is not diluted."""
+    if not first_at:
+        return window_hours
+    span = (now - datetime.fromisoformat(first_at)).total_seconds() / 3600
+    return min(window_hours, max(span, 0.25))
+
+
+def per_picker(conn: sqlite3.Connection, since: datetime, now: datetime) -> list[dict]:
+    """Lines, units, lines per hour worked and item-scan accuracy per picker since `since`, busiest first."""
+    window = (now - since).total_seconds() / 3600
     picks = conn.execute(
         "SELECT json_extract(data, '$.picker') AS badge, COUNT(*) AS lines, SUM(json_extract(data, '$.qty')) AS units,"
         " MIN(occurred_at) AS first_at, MAX(occurred_at) AS last_at FROM sync_outbox"
@@ -45,6 +54,7 @@ def per_picker(conn: sqlite3.Connection, since: datetime, hours: float) -> list[
     found = []
     for row in picks:
         bad = wrong.get(row["badge"], 0)
+        hours = worked_hours(row["first_at"], now, window)
         found.append({"badge": row["badge"], "name": names.get(row["badge"], row["badge"]), "lines": row["lines"],
                       "units": row["units"], "lines_per_hour": round(row["lines"] / hours, 1),
                       "accuracy": round(row["lines"] / (row["lines"] + bad), 4), "wrong_items": bad})
@@ -53,8 +63,8 @@ def per_picker(conn: sqlite3.Connection, since: datetime, hours: float) -> list[
 
 def totals(conn: sqlite3.Connection, since: datetime) -> dict:
     """Units picked and short, pick confirmations and refused item scans since `since`."""
-    (lines, units), = conn.execute(
-        "SELECT COUNT(*), COALESCE(SUM(json_extract(data, '$.qty')), 0) FROM sync_outbox"
+    (lines, units, first_at), = conn.execute(
+        "SELECT COUNT(*), COALESCE(SUM(json_extract(data, '$.qty')), 0), MIN(occurred_at) FROM sync_outbox"
         " WHERE type = 'task.picked' AND occurred_at >= ?", [_stamp(since)]).fetchall()
     (short,) = conn.execute(
         "SELECT COALESCE(SUM(json_extract(data, '$.qty_short')), 0) FROM sync_outbox"
@@ -62,7 +72,7 @@ def totals(conn: sqlite3.Connection, since: datetime) -> dict:
     (wrong_items,) = conn.execute(
         "SELECT COUNT(*) FROM sync_outbox WHERE type = 'scan.rejected' AND occurred_at >= ?"
         " AND json_extract(data, '$.step') = 'item'", [_stamp(since)]).fetchone()
-    return {"lines": lines, "units_picked": units, "units_short": short, "wrong_items": wrong_items,
+    return {"lines": lines, "first_pick_at": first_at, "units_picked": units, "units_short": short, "wrong_items": wrong_items,
             "fill_rate": round(units / (units + short), 4) if units + short else None,
             "pick_accuracy": round(lines / (lines + wrong_items), 4) if lines + wrong_items else None}
 
@@ -130,9 +140,9 @@ def kpis(conn: sqlite3.Connection, now: datetime, hours: int = 8, cutoff: str = 
     """Every KPI of the page over the last `hours` hours."""
     since = now - timedelta(hours=hours)
     summary = totals(conn, since)
+    rate = round(summary["lines"] / worked_hours(summary["first_pick_at"], now, hours), 1)
     last_hour = totals(conn, now - timedelta(hours=1))["lines"]
-    return {"hours": hours, "since": _stamp(since), **summary,
-            "lines_per_hour": round(summary["lines"] / hours, 1), "lines_last_hour": last_hour,
-            "hourly": hourly_lines(conn, now, hours), "pickers": per_picker(conn, since, hours),
+    return {"hours": hours, "since": _stamp(since), **summary, "lines_per_hour": rate, "lines_last_hour": last_hour,
+            "hourly": hourly_lines(conn, now, hours), "pickers": per_picker(conn, since, now),
             "cycle": cycle_times(conn, since), "backlog": backlog(conn),
-            "at_risk": orders_at_risk(conn, now, last_hour or summary["lines"] / hours, cutoff)}
+            "at_risk": orders_at_risk(conn, now, rate, cutoff)}

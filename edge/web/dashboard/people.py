@@ -22,8 +22,7 @@ def render_people(error: str = "", code: dict | None = None):
     with reading() as conn:
         # An integrator looks after the devices; the pickers' numbers are for leads.
         at_work = floor_queries.pickers_at_work(conn, moment, IDLE_MINUTES) if staff.may("floor") else None
-        numbers = {p["badge"]: p for p in kpi_queries.per_picker(conn, moment - timedelta(hours=SHIFT_HOURS),
-                                                                  SHIFT_HOURS)}
+        numbers = {p["badge"]: p for p in kpi_queries.per_picker(conn, moment - timedelta(hours=SHIFT_HOURS), moment)}
         devices = floor_queries.handhelds(conn)
         open_codes = floor_queries.open_enrolment_codes(conn, moment)
     return render_template("people.html", pickers=at_work, numbers=numbers, devices=devices, open_codes=open_codes,
