@@ -29,7 +29,7 @@ test: venv mosquitto label-renderer
 chaos: venv mosquitto
 	$(PY) -m deploy.chaos --seconds 300 --orders 100
 
-bench: bench-sync bench-scan_feedback
+bench: bench-sync bench-scan_feedback bench-dashboard
 
 bench-sync: venv mosquitto
 	$(PY) -m bench.sync_throughput

@@ -79,18 +79,18 @@ def pickers_at_work(conn: sqlite3.Connection, now: datetime, idle_minutes: int =
 
 def ageing_work(conn: sqlite3.Connection, now: datetime, limit: int = 12) -> dict:
     """Bucket unfinished tasks by how long ago their order was released, and list the oldest."""
-    ages = conn.execute(
-        "SELECT (julianday(?) - julianday(o.released_at)) * 1440 AS minutes, COUNT(*) FROM tasks t"
-        f" JOIN orders o ON o.order_id = t.order_id WHERE t.status IN ({_marks(LIVE_TASK)}) GROUP BY o.order_id",
-        [now.isoformat(), *LIVE_TASK]).fetchall()
-    buckets = {label: 0 for _, label in AGE_BUCKETS}
-    for minutes, count in ages:
-        label = next(label for limit_, label in AGE_BUCKETS if limit_ is None or (minutes or 0) < limit_)
-        buckets[label] += count
+    bounds = [(now - timedelta(minutes=minutes)).isoformat() for minutes, _ in AGE_BUCKETS if minutes]
+    # Released after bound i means younger than bucket i's limit; ISO times in UTC compare as strings.
+    cases = " ".join(f"WHEN o.released_at >= ? THEN {i}" for i in range(len(bounds)))
+    counts = dict(conn.execute(
+        f"SELECT CASE {cases} ELSE {len(bounds)} END AS bucket, COUNT(*) FROM tasks t"
+        f" JOIN orders o ON o.order_id = t.order_id WHERE t.status IN ({_marks(LIVE_TASK)}) GROUP BY 1",
+        [*bounds, *LIVE_TASK]).fetchall())
+    buckets = {label: counts.get(i, 0) for i, (_, label) in enumerate(AGE_BUCKETS)}
     oldest = conn.execute(
         "SELECT t.task_id, t.order_id, t.sku, t.location, t.status, t.picker, o.released_at,"
-        " CAST((julianday(?) - julianday(o.released_at)) * 1440 AS INTEGER) AS age_minutes FROM tasks t"
-        f" JOIN orders o ON o.order_id = t.order_id WHERE t.status IN ({_marks(LIVE_TASK)})"
+        " CAST((julianday(?) - julianday(o.released_at)) * 1440 AS INTEGER) AS age_minutes FROM orders o"
+        f" JOIN tasks t ON t.order_id = o.order_id WHERE t.status IN ({_marks(LIVE_TASK)})"
         " ORDER BY o.released_at, t.pick_seq LIMIT ?", [now.isoformat(), *LIVE_TASK, limit]).fetchall()
     return {"buckets": buckets, "oldest": [dict(r) for r in oldest]}
 

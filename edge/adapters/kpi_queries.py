@@ -118,22 +118,28 @@ def orders_at_risk(conn: sqlite3.Connection, now: datetime, lines_per_hour: floa
     """
     rows = conn.execute(
         "SELECT o.order_id, o.customer, o.priority, o.requested_ship_date, o.status,"
-        f" (SELECT COUNT(*) FROM tasks t WHERE t.order_id = o.order_id AND t.status IN ({_marks(LIVE_TASK)}))"
-        " AS tasks_left FROM orders o WHERE o.status NOT IN (?, ?, 'packed', 'allocated', 'received')"
+        " COALESCE(l.tasks_left, 0) AS tasks_left FROM orders o LEFT JOIN (SELECT order_id, COUNT(*) AS tasks_left"
+        f" FROM tasks WHERE status IN ({_marks(LIVE_TASK)}) GROUP BY order_id) l ON l.order_id = o.order_id"
+        " WHERE o.status NOT IN (?, ?, 'packed', 'allocated', 'received')"
         " ORDER BY o.priority, o.requested_ship_date, o.order_id",
         [*LIVE_TASK, ORDER_SHIPPED, ORDER_CANCELLED]).fetchall()
-    at_risk, ahead, due_total = [], 0, 0
+    at_risk, count, ahead, due_total, ship_times = [], 0, 0, 0, {}
     for row in rows:
         ahead += row["tasks_left"]
-        ship_at = datetime.fromisoformat(f"{row['requested_ship_date'][:10]}T{cutoff}:00+00:00")
+        day = row["requested_ship_date"][:10]
+        if day not in ship_times:
+            ship_times[day] = datetime.fromisoformat(f"{day}T{cutoff}:00+00:00")
+        ship_at = ship_times[day]
         if ship_at > now + timedelta(days=1):
             continue
         due_total += 1
         finish = now + timedelta(hours=ahead / lines_per_hour) if lines_per_hour > 0 else None
         if finish is None and row["tasks_left"] or finish is not None and finish > ship_at or ship_at <= now:
-            at_risk.append({**dict(row), "ship_at": _stamp(ship_at),
-                            "expected_done_at": _stamp(finish) if finish else None})
-    return {"count": len(at_risk), "due": due_total, "orders": at_risk[:limit]}
+            count += 1
+            if len(at_risk) < limit:
+                at_risk.append({**dict(row), "ship_at": _stamp(ship_at),
+                                "expected_done_at": _stamp(finish) if finish else None})
+    return {"count": count, "due": due_total, "orders": at_risk}
 
 
 def kpis(conn: sqlite3.Connection, now: datetime, hours: int = 8, cutoff: str = "17:00") -> dict:

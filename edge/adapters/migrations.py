@@ -109,6 +109,8 @@ def m006_dashboard(db: Database) -> None:
     CREATE INDEX scan_errors_badge ON scan_errors (badge, task_id);
     CREATE INDEX sync_outbox_type ON sync_outbox (type, occurred_at);
     CREATE INDEX sessions_badge ON sessions (badge, created_at);
+    CREATE INDEX orders_released ON orders (released_at);
+    CREATE INDEX tasks_live ON tasks (status, location, qty, picked_qty);
     """)
 
 
