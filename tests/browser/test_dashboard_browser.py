@@ -92,6 +92,8 @@ def test_the_kpi_charts_draw(page, edge):
 def test_screenshots_of_the_main_pages(page, edge, tmp_path):
     """Save a screenshot of each main page (into WES_SCREENSHOTS when set, to refresh the ones in docs/)."""
     out = Path(os.environ.get("WES_SCREENSHOTS") or tmp_path)
+    edge.allocate("SO-0999", [("SKU-BLUE-MUG", 6)], priority=1)  # the most urgent order: Alex gets it next
+    edge.work(edge.sign_in("BADGE-0002", "2345", "HH-02"), found=1)
     for name, path in (("floor", "/"), ("exceptions", "/exceptions"), ("kpis", "/kpis"), ("people", "/people"),
                        ("sync", "/sync")):
         page.goto(edge.url + path)
