@@ -18,3 +18,13 @@ function drawCharts() {
   }
 }
 document.addEventListener("DOMContentLoaded", drawCharts);
+
+// A live fragment answered with the login page means the session ended: go to the login page instead of
+// drawing it inside the floor.
+document.addEventListener("htmx:beforeSwap", (event) => {
+  const url = event.detail.xhr.responseURL || "";
+  if (new URL(url, window.location.href).pathname === "/login") {
+    event.detail.shouldSwap = false;
+    window.location.assign(url);
+  }
+});
