@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 DEMO_ARGS ?=
 
-.PHONY: demo test label-renderer chaos bench bench-sync bench-scan_feedback bench-dashboard venv mosquitto clean
+.PHONY: demo test label-renderer chaos bench bench-sync bench-scan_feedback bench-edge_api bench-dashboard venv mosquitto clean
 
 venv: $(VENV)/.installed
 
@@ -29,13 +29,16 @@ test: venv mosquitto label-renderer
 chaos: venv mosquitto
 	$(PY) -m deploy.chaos --seconds 300 --orders 100
 
-bench: bench-sync bench-scan_feedback bench-dashboard
+bench: bench-sync bench-scan_feedback bench-edge_api bench-dashboard
 
 bench-sync: venv mosquitto
 	$(PY) -m bench.sync_throughput
 
 bench-scan_feedback: venv
 	$(PY) -m bench.scan_feedback
+
+bench-edge_api: venv mosquitto
+	$(PY) -m bench.edge_api
 
 bench-dashboard: venv
 	$(PY) -m bench.dashboard_render

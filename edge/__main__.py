@@ -42,6 +42,13 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--mqtt-username", metavar="NAME", help="user name for the broker")
     serve.add_argument("--mqtt-password-file", metavar="FILE",
                        help="file holding the broker password (never give the password itself on the command line)")
+    serve.add_argument("--mqtt-ca-file", metavar="FILE",
+                       help="CA certificate that signed the broker's (for mqtts:// URLs, e.g. from wes-mqtt-access --tls)")
+    serve.add_argument("--outbox-budget-mb", type=float, default=1024.0, metavar="MB",
+                       help="disk budget of unacknowledged events: alarm at 70%%, refuse new tasks at 95%% "
+                            "(default: %(default)s)")
+    serve.add_argument("--outbox-retention-hours", type=float, default=168.0, metavar="HOURS",
+                       help="keep acknowledged events this long before pruning them (default: %(default)s)")
     serve.add_argument("--secure-cookies", action="store_true",
                        help="mark dashboard cookies Secure (set it when a TLS proxy serves the edge over https)")
     user = commands.add_parser("add-user", help="create a dashboard login (lead, integrator, admin or picker)",
@@ -91,12 +98,16 @@ def serve(args: argparse.Namespace) -> int:
 
     if args.mqtt_password_file and not args.mqtt_username:
         raise ValueError("--mqtt-password-file needs --mqtt-username.")
+    if args.outbox_budget_mb <= 0 or args.outbox_retention_hours < 0:
+        raise ValueError("--outbox-budget-mb must be more than 0 and --outbox-retention-hours at least 0.")
     password = read_password_file(args.mqtt_password_file) if args.mqtt_password_file else None
     app, endpoint = start_edge(args.site, args.db, args.mqtt_url, resend_after=args.resend_after,
                                seed_path=args.seed, device_auth=args.device_auth, lease_minutes=args.lease_minutes,
                                devices_path=args.devices, mqtt_username=args.mqtt_username, mqtt_password=password,
-                               secure_cookies=args.secure_cookies)
-    server = create_server(app, host=args.host, port=args.port, threads=8)
+                               outbox_budget_mb=args.outbox_budget_mb, outbox_retention_hours=args.outbox_retention_hours,
+                               mqtt_ca_file=args.mqtt_ca_file, secure_cookies=args.secure_cookies)
+    # A site has hundreds of handhelds, each keeping a connection open (waitress allows 100 by default).
+    server = create_server(app, host=args.host, port=args.port, threads=8, connection_limit=1000)
     stopping = threading.Event()
 
     def stop(signum, _frame) -> None:

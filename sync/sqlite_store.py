@@ -1,6 +1,8 @@
 """SQLite adapters for the sync core: connection factory, outbox, inbox and dead letters."""
 import json
+import os
 import sqlite3
+import threading
 import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -48,6 +50,54 @@ def connect(path: str) -> sqlite3.Connection:
     conn.execute("PRAGMA synchronous=FULL")
     conn.execute("PRAGMA foreign_keys=ON")
     return conn
+
+
+_pooled = threading.local()
+POOL_PATHS_PER_THREAD = 8
+
+
+@contextmanager
+def pooled_connection(path: str):
+    """Yield this thread's open connection to path, made by connect() once and reused by hot paths.
+
+    Opening a connection costs more than a small transaction. The file's identity is checked on each use, so a
+    database restored or replaced under the same path is reopened, never read through a stale handle. A nested use
+    on the same thread gets a connection of its own, closed afterwards.
+    """
+    conns = _pooled.__dict__.setdefault("conns", {})
+    entry = conns.get(path)
+    identity = _file_identity(path)
+    if entry is not None and entry[2]:  # already in use further up this thread's stack
+        conn = connect(path)
+        try:
+            yield conn
+        finally:
+            conn.close()
+        return
+    if entry is None or identity is None or entry[1] != identity:
+        if entry is not None:
+            entry[0].close()
+        entry = [connect(path), _file_identity(path), False]
+        conns[path] = entry
+        if len(conns) > POOL_PATHS_PER_THREAD:  # tests open many databases: keep only the most recent few
+            oldest = next(iter(conns))
+            if not conns[oldest][2]:
+                conns.pop(oldest)[0].close()
+    entry[2] = True
+    try:
+        yield entry[0]
+    finally:
+        entry[2] = False
+        if entry[0].in_transaction:  # the user failed mid-transaction: leave the connection clean
+            entry[0].execute("ROLLBACK")
+
+
+def _file_identity(path: str) -> tuple[int, int] | None:
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return None
+    return stat.st_dev, stat.st_ino
 
 
 @contextmanager
@@ -204,3 +254,19 @@ class SqliteInboxStore:
     def _dead_letter_in(db: Database, topic: str, payload: str, reason: str) -> None:
         db.execute("INSERT INTO sync_dead_letters (topic, payload, reason, received_at) VALUES (?,?,?,?)",
                    [topic, payload, reason, utc_now()])
+
+
+@sync_migrations()
+def m002_dead_letter_review(db: Database) -> None:
+    """Give dead letters a status (open, replayed, discarded) and an audit trail of who did what."""
+    db.executescript("""
+    ALTER TABLE sync_dead_letters ADD COLUMN status TEXT NOT NULL DEFAULT 'open';
+    ALTER TABLE sync_dead_letters ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE sync_dead_letters ADD COLUMN resolved_at TEXT;
+    ALTER TABLE sync_dead_letters ADD COLUMN resolved_by TEXT;
+    ALTER TABLE sync_dead_letters ADD COLUMN resolution TEXT;
+    CREATE INDEX sync_dead_letters_status ON sync_dead_letters (status, id);
+    CREATE TABLE sync_dead_letter_audit (
+        id INTEGER PRIMARY KEY, dead_letter_id INTEGER NOT NULL REFERENCES sync_dead_letters (id),
+        action TEXT NOT NULL, outcome TEXT NOT NULL, actor TEXT NOT NULL, at TEXT NOT NULL, note TEXT);
+    """)

@@ -61,11 +61,10 @@ def cancelled_mid_pick(conn: sqlite3.Connection, limit: int = 100) -> list[dict]
 
 
 def dead_letters(conn: sqlite3.Connection, limit: int = 50) -> list[dict]:
-    """Sync messages set aside as unprocessable, newest first."""
+    """Sync messages set aside as unprocessable and still open (not replayed or discarded), newest first."""
     rows = conn.execute(
-        "SELECT d.id, d.topic, d.reason, d.received_at, substr(d.payload, 1, 300) AS payload FROM sync_dead_letters d"
-        f" WHERE {UNRESOLVED.format(kind=DEAD_LETTER, ref='CAST(d.id AS TEXT)')} ORDER BY d.id DESC LIMIT ?",
-        [limit]).fetchall()
+        "SELECT d.id, d.topic, d.reason, d.received_at, d.attempts, substr(d.payload, 1, 300) AS payload"
+        " FROM sync_dead_letters d WHERE d.status = 'open' ORDER BY d.id DESC LIMIT ?", [limit]).fetchall()
     return [dict(r) for r in rows]
 
 

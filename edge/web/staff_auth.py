@@ -13,7 +13,7 @@ from edge.adapters.staff_accounts import check_login, find_staff, session_secret
 from edge.domain.staff import Staff
 from sync.sqlite_store import read_connection, write_transaction
 
-from .errors import ApiRefusal
+from .errors import ApiRefusal, handle_api_refusal
 
 csrf = CSRFProtect()
 staff_pages = Blueprint("staff", __name__, template_folder="templates")
@@ -112,8 +112,9 @@ def logout():
 
 
 def refuse_stale_form(err: CSRFError):
-    if wants_json():
-        raise ApiRefusal(400, "csrf_failed", "The security token is missing or stale. Reload the page and try again.")
+    if wants_json():  # answered here: an exception raised inside an error handler would become a 500
+        return handle_api_refusal(ApiRefusal(400, "csrf_failed",
+                                             "The security token is missing or stale. Reload the page and try again."))
     return render_template("staff_denied.html", staff=current_staff(), area="",
                            message="This form expired or did not come from this dashboard. "
                                    "Reload the page and try again."), 400

@@ -86,6 +86,8 @@ def decode(schema: Schema, payload: bytes) -> dict:
         raw = json.loads(payload.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as err:
         raise MessageError(f"not JSON: {err}") from None
+    except RecursionError:
+        raise MessageError("not JSON we accept: nested too deeply") from None
     if not isinstance(raw, dict):
         raise MessageError("payload must be a JSON object")
     try:

@@ -2,10 +2,12 @@
 from flask import flash, redirect, url_for
 
 from edge.adapters import exception_queries, floor_queries
+from edge.adapters.central_inbox import apply_command
 from edge.adapters.staff_accounts import audit
 from edge.devices.print_queue import PrintJobError, cancel_job, reprint_job
 from edge.domain.lead_actions import EXCEPTION_KINDS, ReasonRequired, check_reason
 from edge.service.lead_commands import CancelOrderAtSite, ReassignTask, ReleaseShortTask, ResolveException
+from sync.dead_letters import DeadLetterBook, DeadLetterRefused
 from sync.sqlite_store import write_transaction
 
 from ..errors import ApiRefusal
@@ -95,8 +97,29 @@ def reprint(job_id: int):
     return redirect(url_for("dashboard.exceptions"), code=303)
 
 
-def _refused(message: str, status: int):
+@dashboard.post("/exceptions/dead-letters/<int:letter_id>/<any(replay, discard):action>")
+@staff_required("sync")
+def dead_letter(letter_id: int, action: str):
+    """Replay a dead letter (apply it again, exactly once) or discard it with a reason."""
+    book = DeadLetterBook(services().db_path, apply_command)
+    try:
+        if action == "replay":
+            book.replay(letter_id, actor())
+        else:
+            book.discard(letter_id, actor(), check_reason(form("reason")))
+    except ReasonRequired as err:
+        return _refused(err.message, 422, "reason_required")
+    except DeadLetterRefused as refused:
+        return _refused(refused.message, refused.status, refused.code)
+    message = f"Dead letter {letter_id} {'replayed' if action == 'replay' else 'discarded'}."
     if wants_json():
-        raise ApiRefusal(status, "print_job_refused", message)
+        return {"dead_letter_id": letter_id, "action": action, "message": message}
+    flash(message, "ok")
+    return redirect(url_for("dashboard.exceptions"), code=303)
+
+
+def _refused(message: str, status: int, code: str = "print_job_refused"):
+    if wants_json():
+        raise ApiRefusal(status, code, message)
     return render_queue(error=message), status
 

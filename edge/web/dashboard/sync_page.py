@@ -1,6 +1,8 @@
 """The sync page: connection to the centre, lag, outbox depth, last ack and dead letters."""
 from datetime import datetime
 
+from flask import current_app
+
 from edge.adapters import exception_queries
 
 from ..staff_auth import staff_required
@@ -9,8 +11,11 @@ from .reads import now, page, reading, services
 
 # Keys the sync health may report, in the order and words a lead reads them; unknown keys are shown after these.
 KNOWN = {"connected": "Connected to the broker", "central_online": "Centre online", "outbox_depth": "Events waiting",
+         "lag_seconds": "Lag (seconds, oldest event waiting)", "oldest_unacked_at": "Oldest event waiting since",
          "last_seq": "Last event seq", "acked_through_seq": "Acknowledged through seq", "last_ack_at": "Last ack",
-         "dead_letters": "Dead letters", "epoch": "Epoch", "auth_error": "Broker login problem"}
+         "dead_letters_open": "Dead letters open", "dead_letters": "Dead letters (all time)",
+         "outbox_message": "Outbox budget", "outbox_used": "Share of the outbox budget used", "epoch": "Epoch",
+         "auth_error": "Broker login problem"}
 
 
 def health() -> dict:
@@ -20,13 +25,18 @@ def health() -> dict:
         return {"configured": False}
     try:
         found = sync.health()
+        budget = current_app.extensions.get("outbox_budget")
+        extra = budget.status() if budget is not None else {}
     except Exception as err:  # the page must still show what it can when sync is broken
         return {"health_error": f"{type(err).__name__}: {err}"}
-    return dict(found) if isinstance(found, dict) else {"health": found}
+    return {**(found if isinstance(found, dict) else {"health": found}), **extra}
 
 
 def lag_seconds(state: dict) -> float | None:
-    """Seconds since the centre last acknowledged, while events wait; None when nothing waits or nothing is known."""
+    """Seconds the oldest waiting event has waited (as the sync health says), else since the last ack while events
+    wait; None when nothing waits or nothing is known."""
+    if "lag_seconds" in state:
+        return state["lag_seconds"]
     if not state.get("outbox_depth") or not state.get("last_ack_at"):
         return None
     try:

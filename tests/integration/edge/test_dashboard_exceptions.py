@@ -1,6 +1,8 @@
 """The exceptions queue: short picks released elsewhere or approved, tasks reassigned, orders cancelled; all audited."""
 import pytest
 
+from sync.sqlite_store import SqliteInboxStore
+
 from conftest import add_login, dump, log_in, outbox, op
 from dashboard_support import at_location, audit_actions, pick_all, row, short_pick, take_task, wrong_item
 
@@ -136,3 +138,20 @@ def test_actions_without_the_csrf_token_are_refused_and_change_nothing(client, d
     answer = client.post(f"/exceptions/tasks/{task['task_id']}/release",
                          data={"location": "C-01-01", "reason": "forged"})
     assert answer.status_code == 400 and dump(db_path) == before
+
+
+def test_dead_letters_are_discarded_with_a_reason_or_refused_replay(client, db_path, lead):
+    SqliteInboxStore(db_path).dead_letter("wes/v1/DC01/down/ack", b'{"not": "an ack"}', "ack schema: site missing")
+    page = client.get("/exceptions").get_data(as_text=True)
+    assert "on wes/v1/DC01/down/ack" in page and "ack schema: site missing" in page
+    (letter_id,) = row(db_path, "SELECT id FROM sync_dead_letters")
+    before = dump(db_path)
+    replay = client.post(f"/exceptions/dead-letters/{letter_id}/replay", data={"csrf_token": lead})
+    assert replay.status_code == 409 and "are not replayed" in replay.get_data(as_text=True)
+    no_reason = client.post(f"/exceptions/dead-letters/{letter_id}/discard", data={"csrf_token": lead, "reason": ""})
+    assert no_reason.status_code == 422 and dump(db_path) == before
+    discard = client.post(f"/exceptions/dead-letters/{letter_id}/discard",
+                          data={"csrf_token": lead, "reason": "stale ack from a test broker"})
+    assert discard.status_code == 303
+    assert row(db_path, "SELECT status, resolved_by FROM sync_dead_letters") == ("discarded", "maria")
+    assert "on wes/v1/DC01/down/ack" not in client.get("/exceptions").get_data(as_text=True)

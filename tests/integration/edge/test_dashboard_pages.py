@@ -7,7 +7,7 @@ from dashboard_support import at_location, pick_all, row, ship, short_pick, take
 PAGES = ["/", "/floor/live", "/exceptions", "/kpis", "/kpis.json", "/people", "/sync"]
 ACTIONS = ["/exceptions/tasks/{task}/release", "/exceptions/tasks/{task}/reassign", "/exceptions/orders/SO-1/cancel",
            "/exceptions/short_pick/{task}/resolve", "/exceptions/print-jobs/1/reprint", "/people/enrolment-codes",
-           "/people/devices/HH-01/revoke"]
+           "/people/devices/HH-01/revoke", "/exceptions/dead-letters/1/discard"]
 
 
 @pytest.fixture
