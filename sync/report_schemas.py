@@ -1,5 +1,5 @@
 """Schemas of what the sync APIs report (health, dead letters), shared by the edge and the centre."""
-from marshmallow import RAISE, Schema, fields, validate
+from marshmallow import INCLUDE, RAISE, Schema, fields, validate
 
 from .dead_letters import STATUSES
 
@@ -12,7 +12,14 @@ class StrictSchema(Schema):
         unknown = RAISE
 
 
-class OutboxStreamSchema(Schema):
+class OpenReportSchema(Schema):
+    """A report that may carry more fields than documented (the sync engine adds some); clients ignore unknown ones."""
+
+    class Meta:
+        unknown = INCLUDE
+
+
+class OutboxStreamSchema(OpenReportSchema):
     epoch = fields.Integer(metadata={"description": "the stream's current epoch (bumped when a database is restored)"})
     last_seq = fields.Integer(metadata={"description": "highest seq written to the outbox"})
     acked_through_seq = fields.Integer(metadata={"description": "highest seq the receiver has committed"})
@@ -23,7 +30,7 @@ class OutboxStreamSchema(Schema):
     last_ack_at = fields.String(allow_none=True, metadata={"description": "when the receiver last acknowledged"})
 
 
-class DeadLetterCountsSchema(Schema):
+class DeadLetterCountsSchema(OpenReportSchema):
     dead_letters = fields.Integer(metadata={"description": "dead letters ever set aside"})
     dead_letters_open = fields.Integer(metadata={"description": "dead letters waiting for a replay or a discard"})
 
@@ -46,7 +53,7 @@ class CommandStreamSchema(OutboxStreamSchema):
     peer_online = fields.Boolean(allow_none=True, metadata={"description": "the site's retained state says it is online"})
 
 
-class SiteEventStreamSchema(Schema):
+class SiteEventStreamSchema(OpenReportSchema):
     epoch = fields.Integer(allow_none=True, metadata={"description": "the epoch the centre last received events in"})
     received_through_seq = fields.Integer(metadata={"description": "highest contiguous seq committed at the centre"})
     last_received_at = fields.String(allow_none=True, metadata={"description": "when the centre last stored events"})
@@ -56,7 +63,7 @@ class SiteEventStreamSchema(Schema):
     site_outbox_depth = fields.Integer(allow_none=True, metadata={"description": "the site's own unacked count"})
 
 
-class SiteSyncHealthSchema(Schema):
+class SiteSyncHealthSchema(OpenReportSchema):
     site_id = fields.String()
     online = fields.Boolean(metadata={"description": "the site's last presence message said online"})
     last_seen_at = fields.String(allow_none=True)

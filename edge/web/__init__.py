@@ -35,7 +35,7 @@ def create_app(config: dict, bus: MessageBus | None = None) -> Flask:
 
     from .api import enrolment, orders, picking, sessions, status, sync_ops
     from .dashboard import dashboard
-    from .staff_auth import exempt_from_csrf, init_staff_auth
+    from .staff_auth import init_staff_auth
 
     app = Flask(__name__)
     app.json.sort_keys = False  # keep fields in the order the API documents them
@@ -56,7 +56,6 @@ def create_app(config: dict, bus: MessageBus | None = None) -> Flask:
     app.before_request(refuse_too_deep_json)
     for blueprint in (enrolment.blp, sessions.blp, picking.blp, orders.blp, status.public, sync_ops.public):
         api.register_blueprint(blueprint, url_prefix="/api/v1")
-        exempt_from_csrf(blueprint)  # handheld calls carry tokens in headers, never cookies
     api.register_blueprint(sync_ops.lead, url_prefix="/api/v1")  # dashboard session: CSRF applies
     init_staff_auth(app, db_path)
     sync_ops.install(app)  # the outbox budget, and its guard on the views that hand out new work

@@ -1,6 +1,8 @@
 """Dashboard logins: a signed session cookie, CSRF on every form and action, and role checks per area.
 
-The handheld API keeps its own device token + bearer session and is exempt from CSRF (no cookies are involved).
+CSRF is checked where a cookie session is what authorises the request: in `staff_required` views (after the login and
+role checks, so a stranger learns only "log in") and on the login and logout forms. The handheld API authorises by
+headers (device token + bearer session), so CSRF does not apply to it.
 """
 import functools
 from datetime import datetime, timedelta, timezone
@@ -11,13 +13,14 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 
 from edge.adapters.staff_accounts import check_login, find_staff, session_secret
 from edge.domain.staff import Staff
-from sync.sqlite_store import read_connection, write_transaction
+from sync.sqlite_store import pooled_connection, write_transaction
 
 from .errors import ApiRefusal, handle_api_refusal
 
 csrf = CSRFProtect()
 staff_pages = Blueprint("staff", __name__, template_folder="templates")
 SHIFT = timedelta(hours=12)
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
 
 def init_staff_auth(app, db_path: str) -> None:
@@ -26,16 +29,12 @@ def init_staff_auth(app, db_path: str) -> None:
         app.secret_key = session_secret(db)
     app.config.setdefault("SESSION_COOKIE_SECURE", False)  # True when a TLS proxy fronts the edge (--secure-cookies)
     app.config.update(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax", PERMANENT_SESSION_LIFETIME=SHIFT,
-                      WTF_CSRF_TIME_LIMIT=None)  # the token lives as long as the session, a whole shift
+                      WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session, a whole shift
+                      WTF_CSRF_CHECK_DEFAULT=False)  # checked by staff_required and the login forms, see above
     csrf.init_app(app)
     app.register_error_handler(CSRFError, refuse_stale_form)
     app.before_request(load_staff)
     app.register_blueprint(staff_pages)
-
-
-def exempt_from_csrf(blueprint) -> None:
-    """Exempt an API that authenticates by header, never by cookie."""
-    csrf.exempt(blueprint)
 
 
 def load_staff() -> None:
@@ -43,7 +42,7 @@ def load_staff() -> None:
     g.staff = None
     username = session.get("staff")
     if username:
-        with read_connection(current_app.extensions["wes_edge"].db_path) as conn:
+        with pooled_connection(current_app.extensions["wes_edge"].db_path) as conn:
             staff = find_staff(conn, username)
         g.staff = staff if staff is not None and staff.active else None
 
@@ -72,6 +71,8 @@ def staff_required(area: str):
                     raise ApiRefusal(403, "not_allowed", f"Your role ({staff.role}) may not do this. "
                                                          "Ask a lead or an admin.")
                 return render_template("staff_denied.html", staff=staff, area=area), 403
+            if request.method not in SAFE_METHODS:
+                csrf.protect()
             return view(*args, **kwargs)
         return guarded
     return decorate
@@ -90,6 +91,7 @@ def login():
     """Show the login form; on POST check the password and start a session."""
     error, status = "", 200
     if request.method == "POST":
+        csrf.protect()
         username = request.form.get("username", "").strip().lower()
         with write_transaction(current_app.extensions["wes_edge"].db_path) as db:
             staff, reason = check_login(db, username, request.form.get("password", ""), datetime.now(timezone.utc))
@@ -107,6 +109,7 @@ def login():
 @staff_pages.post("/logout")
 def logout():
     """End the dashboard session."""
+    csrf.protect()
     session.clear()
     return redirect(url_for("staff.login"))
 
@@ -120,4 +123,4 @@ def refuse_stale_form(err: CSRFError):
                                    "Reload the page and try again."), 400
 
 
-__all__ = ["csrf", "current_staff", "exempt_from_csrf", "init_staff_auth", "staff_required"]
+__all__ = ["csrf", "current_staff", "init_staff_auth", "staff_required"]

@@ -2,7 +2,6 @@
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from central.adapters import queries
 from central.adapters.hub_hooks import apply_event
 from central.web.errors import ApiError
 from central.web.runtime import read, services
