@@ -6,7 +6,7 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 
 from edge.domain.errors import DomainError
 from edge.service.outcomes import status_for
-from sync.sqlite_store import read_connection
+from sync.sqlite_store import pooled_connection
 
 from ..staff_auth import current_staff, wants_json
 
@@ -17,8 +17,8 @@ def services():
 
 @contextmanager
 def reading():
-    """Yield a read connection on the site database."""
-    with read_connection(services().db_path) as conn:
+    """Yield this thread's pooled connection to the site database, for reading."""
+    with pooled_connection(services().db_path) as conn:
         yield conn
 
 
