@@ -124,9 +124,11 @@ def main() -> None:
     db_path = str(Path(tempfile.mkdtemp(prefix="wes-bench-dash-")) / "edge-DC01.db")
     site = build_site(db_path, args.pickers, args.open_tasks)
     add_staff_user(db_path, "DC01", "lead", "lead", PASSWORD)
-    app = create_app({"SITE_ID": "DC01", "DB_PATH": db_path, "SYNC": IdleSync(), "WTF_CSRF_ENABLED": False})
+    app = create_app({"SITE_ID": "DC01", "DB_PATH": db_path, "SYNC": IdleSync()})
     client = app.test_client()
-    assert client.post("/login", data={"username": "lead", "password": PASSWORD}).status_code == 302
+    form = client.get("/login").get_data(as_text=True)
+    token = form.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
+    assert client.post("/login", data={"username": "lead", "password": PASSWORD, "csrf_token": token}).status_code == 302
     pages = {}
     for path in PAGES:
         timings = []
