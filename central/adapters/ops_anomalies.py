@@ -14,7 +14,7 @@ def repeated_shorts(conn: sqlite3.Connection, since: datetime, at_least: int) ->
         f"SELECT stream AS site_id, {LOCATION} AS location, COUNT(*) AS shorts,"
         " SUM(json_extract(data, '$.qty_short')) AS units_short,"
         " GROUP_CONCAT(DISTINCT json_extract(data, '$.sku')) AS skus, MAX(occurred_at) AS last_at"
-        " FROM sync_inbox WHERE type = 'task.shorted' AND occurred_at >= ?"
+        " FROM sync_inbox INDEXED BY sync_inbox_by_type_time WHERE type = 'task.shorted' AND occurred_at >= ?"
         " GROUP BY stream, location HAVING COUNT(*) >= ? ORDER BY shorts DESC, site_id, location",
         [stamp(since), at_least])
     return [dict(row, skus=sorted(row["skus"].split(","))) for row in rows]
@@ -36,7 +36,8 @@ def negative_stock(conn: sqlite3.Connection, since: datetime) -> list[dict]:
         f"WITH moves AS (SELECT stream, epoch, seq, occurred_at, {LOCATION} AS location,"
         " json_extract(data, '$.sku') AS sku, COALESCE(json_extract(data, '$.lot'), '') AS lot,"
         " json_extract(data, '$.qty_delta') AS delta, json_extract(data, '$.reason') AS reason"
-        " FROM sync_inbox WHERE type = 'stock.changed' AND received_at >= ? AND outcome = 'applied'),"
+        " FROM sync_inbox INDEXED BY sync_inbox_by_type_received"
+        " WHERE type = 'stock.changed' AND received_at >= ? AND outcome = 'applied'),"
         " running AS (SELECT *, SUM(delta) OVER (PARTITION BY stream, location, sku, lot ORDER BY epoch, seq) AS run,"
         " SUM(delta) OVER (PARTITION BY stream, location, sku, lot) AS moved FROM moves)"
         " SELECT r.stream, r.location, r.sku, r.lot, r.epoch, r.seq, r.occurred_at, r.reason,"

@@ -8,9 +8,11 @@ from .ops_kpis import units_per_hour
 from .ops_queries import open_orders
 
 
-def ship_risks(conn: sqlite3.Connection, now: datetime, cutoff: str, rate_hours: int) -> list[ShipRisk]:
-    """Return every open order's forecast; each site's rate is its units picked per hour over `rate_hours`."""
-    return forecast(open_orders(conn), units_per_hour(conn, now, rate_hours), now, cutoff, rate_hours)
+def ship_risks(conn: sqlite3.Connection, now: datetime, cutoff: str, rate_hours: int,
+               order_ids: list[str] | None = None) -> list[ShipRisk]:
+    """Return every open order's forecast (or those of order_ids); a site's rate is its units/h over `rate_hours`."""
+    risks = forecast(open_orders(conn, order_ids), units_per_hour(conn, now, rate_hours), now, cutoff, rate_hours)
+    return risks if order_ids is None else [risk for risk in risks if risk.order_id in order_ids]
 
 
 def at_risk(conn: sqlite3.Connection, now: datetime, cutoff: str, rate_hours: int) -> list[ShipRisk]:

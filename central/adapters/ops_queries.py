@@ -4,7 +4,7 @@ import sqlite3
 
 from central.domain.orders import CLOSED_STATUSES, ORDER_SPLIT
 from central.domain.ship_risk import OpenOrder
-from sync.health import inbox_health, outbox_health, site_up_health
+from sync.health import outbox_health, site_up_health
 
 from .queries import get_order
 
@@ -56,16 +56,28 @@ def order_end_to_end(conn: sqlite3.Connection, order_id: str) -> dict | None:
     return order
 
 
-def open_orders(conn: sqlite3.Connection) -> list[OpenOrder]:
-    """Return every order still to ship, with the units it still has to pick (split parents excluded)."""
+def open_orders(conn: sqlite3.Connection, order_ids: list[str] | None = None) -> list[OpenOrder]:
+    """Return every order still to ship, with the units it still has to pick (split parents excluded).
+
+    With order_ids: only what their forecast needs, i.e. every open order at their sites, and themselves.
+    """
+    only = ""
+    if order_ids is not None:
+        only = (" AND (o.order_id IN (SELECT value FROM json_each(:ids)) OR o.site_id IN (SELECT site_id FROM orders"
+                " WHERE order_id IN (SELECT value FROM json_each(:ids)) AND site_id IS NOT NULL))")
     rows = conn.execute(
         "SELECT o.order_id, o.customer, o.site_id, o.status, o.priority, o.requested_ship_date, o.note,"
         " COALESCE(SUM(MAX(l.qty - l.picked_qty - l.short_qty, 0)), 0) AS units_left"
         " FROM orders o LEFT JOIN order_lines l ON l.order_id = o.order_id"
-        f" WHERE o.status NOT IN ({CLOSED}, ?, 'cancel_requested') GROUP BY o.order_id",
-        [*CLOSED_STATUSES, ORDER_SPLIT])
+        f" WHERE o.status NOT IN ({_named(CLOSED_STATUSES)}, :split, 'cancel_requested'){only} GROUP BY o.order_id",
+        {**{f"s{n}": status for n, status in enumerate(CLOSED_STATUSES)}, "split": ORDER_SPLIT,
+         "ids": json.dumps(order_ids or [])})
     return [OpenOrder(r["order_id"], r["customer"], r["site_id"], r["status"], r["priority"],
                       r["requested_ship_date"], r["units_left"], r["note"]) for r in rows]
+
+
+def _named(values) -> str:
+    return ",".join(f":s{n}" for n in range(len(values)))
 
 
 def sites(conn: sqlite3.Connection) -> list[dict]:
@@ -86,10 +98,6 @@ def sync_states(conn: sqlite3.Connection, peer_online=None) -> list[dict]:
                        "lag_events": events["lag_events"], "site_outbox_depth": events["site_outbox_depth"],
                        "commands_waiting": commands["lag_events"], "commands_lag_seconds": commands["lag_seconds"]})
     return states
-
-
-def last_event_at(conn: sqlite3.Connection, site_id: str) -> str | None:
-    return inbox_health(conn, site_id)["last_received_at"]
 
 
 def status_counts(conn: sqlite3.Connection) -> dict[str, int]:

@@ -53,7 +53,7 @@ def at_risk():
 @ops.get("/anomalies")
 def anomalies():
     """Render the inventory anomalies of the window: repeated shorts, negative stock, quiet sites, dead letters."""
-    hours = window_hours()
+    hours = window_hours(default=8)  # a shift: the running sum of stock deltas costs in proportion to the window
     with reading() as conn:
         found = ops_anomalies.anomalies(conn, now(), hours, settings.repeated_shorts(), settings.quiet_minutes())
     return page("ops/anomalies.html", a=found, windows=WINDOWS)

@@ -57,6 +57,6 @@ def order(order_id: str):
         if found is None:
             abort(404, description=f"No order {order_id[:64]}; find it in the order list.")
         ids = {found["order_id"], *(part["order_id"] for part in found["parts"])}
-        risks = [r for r in ops_forecast.at_risk(conn, now(), settings.ship_cutoff(), settings.rate_hours())
-                 if r.order_id in ids]
+        risks = [r for r in ops_forecast.ship_risks(conn, now(), settings.ship_cutoff(), settings.rate_hours(),
+                                                     sorted(ids)) if r.at_risk]
     return page("ops/order.html", order=found, risks=risks)

@@ -31,11 +31,11 @@ def setting(name: str, default):
     return current_app.config.get(name, default)
 
 
-def window_hours() -> int:
+def window_hours(default: int = DEFAULT_WINDOW) -> int:
     """Read ?hours= (one of WINDOWS); anything else is refused."""
     raw = request.args.get("hours", "")
     if not raw:
-        return DEFAULT_WINDOW
+        return default
     if not raw.isdigit() or int(raw) not in WINDOWS:
         raise BadArgument(f"Pick a window of {', '.join(map(str, WINDOWS))} hours (got {raw[:20]!r}).")
     return int(raw)

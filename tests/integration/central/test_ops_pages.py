@@ -5,7 +5,7 @@ import pytest
 
 from central.service.commands import RecordSiteState
 from central_support import dump
-from ops_ledger import KETTLE, at, order, picked, shorted, status, stock, through_inbox
+from ops_ledger import KETTLE, order, picked, shorted, status, stock, through_inbox
 
 
 @pytest.fixture
