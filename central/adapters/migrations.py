@@ -3,6 +3,8 @@ from sqlite_utils import Database, Migrations
 
 from sync.sqlite_store import connect, sync_migrations
 
+from .ops_indexes import ops_migrations
+
 central_migrations = Migrations("central")
 
 
@@ -82,5 +84,6 @@ def migrate(db_path: str) -> None:
         db = Database(conn)
         sync_migrations.apply(db)
         central_migrations.apply(db)
+        ops_migrations.apply(db)
     finally:
         conn.close()
