@@ -11,6 +11,7 @@ from sync.sqlite_store import OutgoingEvent, append_outbox, pooled_connection, u
 
 from . import sqlite_repositories as repos
 from .sqlite_labels import SqliteCartonLabels
+from .sqlite_receiving import SqliteReceivingRepository
 
 UP_STREAM = "up"
 
@@ -55,6 +56,7 @@ class SqliteUnitOfWork(UnitOfWork):
         self.scan_errors = repos.SqliteScanErrorRepository(self.db)
         self.devices = repos.SqliteDeviceRepository(self.db)
         self.enrolment_codes = repos.SqliteEnrolmentCodeRepository(self.db)
+        self.receiving = SqliteReceivingRepository(self.db, self.site_id)
         return self
 
     def __exit__(self, *exc) -> None:

@@ -35,6 +35,8 @@ STATUS_BY_CODE = {
     "device_wrong_site": 403,
     "device_mismatch": 403,
     "unknown_device": 404,
+    "unknown_receipt": 404,
+    "unknown_putaway_task": 404,
 }
 
 
