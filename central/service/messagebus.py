@@ -1,7 +1,7 @@
 """Route each command to its handler with a fresh unit of work, and wake the sync after commands."""
 from typing import Callable
 
-from . import handlers
+from . import asns, handlers
 from .commands import (AllocateWaitingOrders, CreateOrder, IngestSiteEvent, RecordSiteState, RegisterSite,
                        SeedMasterData, UpsertItem)
 from .site_events import ingest_site_event
@@ -15,6 +15,7 @@ HANDLERS: dict[type, Callable] = {
     SeedMasterData: handlers.seed_master_data,
     RecordSiteState: handlers.record_site_state,
     IngestSiteEvent: ingest_site_event,
+    asns.CreateAsn: asns.create_asn,
 }
 
 

@@ -6,6 +6,7 @@ from central.domain.errors import InvalidSiteEvent, OrderNotAtSite
 from central.domain.orders import Order
 from protocols.messages.site_events import load_site_event_data
 
+from .asns import apply_receipt_recorded
 from .commands import IngestSiteEvent
 from .unit_of_work import UnitOfWork
 
@@ -72,4 +73,5 @@ APPLIERS: dict[str, Callable[[IngestSiteEvent, dict, UnitOfWork], None]] = {
     "location.upserted": _location_upserted,
     "scan.rejected": _ledger_only,
     "carton.closed": _ledger_only,
+    "receipt.recorded": apply_receipt_recorded,
 }
