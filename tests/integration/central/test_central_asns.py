@@ -4,7 +4,7 @@ from sync.sqlite_store import SqliteInboxStore, read_connection
 
 from central_support import dump, outbox, site_event, stock
 
-PALLET = "035012345000000014"
+PALLET = "035012345000000016"
 ASN = {"asn_id": "ASN-1001", "supplier": "Potteries Ltd", "over_tolerance_pct": 5,
        "lines": [{"sku": "SKU-KETTLE", "qty": 12, "sscc": PALLET},
                  {"sku": "SKU-BLUE-MUG", "qty": 10, "lot": "L2403", "expiry": "270131"}]}
