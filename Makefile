@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 DEMO_ARGS ?=
 
-.PHONY: demo test label-renderer chaos bench bench-sync bench-drain bench-sites bench-scan_feedback bench-edge_api venv mosquitto clean
+.PHONY: demo test label-renderer chaos bench bench-sync bench-drain bench-sites bench-scan_feedback bench-edge_api bench-dashboard venv mosquitto clean
 
 venv: $(VENV)/.installed
 
@@ -29,7 +29,7 @@ test: venv mosquitto label-renderer
 chaos: venv mosquitto
 	$(PY) -m deploy.chaos --seconds 300 --orders 100
 
-bench: bench-sync bench-drain bench-sites bench-scan_feedback bench-edge_api
+bench: bench-sync bench-drain bench-sites bench-scan_feedback bench-edge_api bench-dashboard
 
 bench-sync: venv mosquitto
 	$(PY) -m bench.sync
@@ -45,6 +45,9 @@ bench-scan_feedback: venv
 
 bench-edge_api: venv mosquitto
 	$(PY) -m bench.edge_api
+
+bench-dashboard: venv
+	$(PY) -m bench.dashboard_render
 
 clean:
 	rm -rf .demo .pytest_cache build *.egg-info

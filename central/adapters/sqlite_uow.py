@@ -8,7 +8,7 @@ from sync.sqlite_store import utc_now, write_transaction
 
 from .sqlite_asns import SqliteAsnRepository
 from .sqlite_master_data import (SqliteItemRepository, SqliteLocationRepository, SqliteSiteCommandOutbox,
-                                 SqliteSiteRepository, SqliteStockRepository)
+                                 SqliteSiteRepository, SqliteStockRepository, SqliteStockSnapshotRepository)
 from .sqlite_orders import SqliteOrderRepository
 
 
@@ -23,6 +23,7 @@ def _bind(uow: UnitOfWork, db: Database, now: str) -> None:
     uow.sites = SqliteSiteRepository(db)
     uow.stock = SqliteStockRepository(db)
     uow.locations = SqliteLocationRepository(db)
+    uow.snapshots = SqliteStockSnapshotRepository(db)
     uow.commands = SqliteSiteCommandOutbox(db, now)
     uow.asns = SqliteAsnRepository(db)
 
