@@ -8,15 +8,20 @@ from kivy.uix.screenmanager import NoTransition, ScreenManager
 from .background import run_in_background
 from .edge_client import EdgeClient
 from .local_store import LocalStore
+from .receiving_cache import ReceivingCache
 from .presenters.enrolment import EnrolmentPresenter
 from .presenters.pack import PackPresenter
 from .presenters.pick import PickPresenter
+from .presenters.putaway import PutawayPresenter
+from .presenters.receiving import ReceivingPresenter
 from .presenters.signin import SignInPresenter
 from .presenters.status import StatusPresenter
 from .screens import KV_DIR
 from .screens.enrolment import EnrolmentScreen
 from .screens.pack import PackScreen
 from .screens.pick import PickScreen
+from .screens.putaway import PutawayScreen
+from .screens.receiving import ReceivingScreen
 from .screens.signin import SignInScreen
 from .sync_loop import WITHDRAWN, SyncLoop, utc_now
 
@@ -32,7 +37,7 @@ class HandheldApp(App):
         self.edge_url, self.device_id, self.db_path = edge_url, device_id, db_path
 
     def build(self):
-        for name in ("widgets", "enrolment", "signin", "pick", "pack"):
+        for name in ("widgets", "enrolment", "signin", "pick", "pack", "receiving", "putaway"):
             Builder.load_file(str(KV_DIR / f"{name}.kv"))
         self.store = LocalStore(self.db_path)
         self.client = EdgeClient(self.edge_url, self.device_id, timeout=5.0)
@@ -48,8 +53,15 @@ class HandheldApp(App):
         self.pick = PickPresenter(self.store, self.client, self.sync, run_in_background, pick.render, utc_now,
                                   self._signed_out, on_withdrawn=self._withdrawn)
         self.pack = PackPresenter(self.store, self.client, self.sync, run_in_background, pack.render, utc_now)
+        receiving, putaway = ReceivingScreen(name="receiving"), PutawayScreen(name="putaway")
+        cache = ReceivingCache(self.db_path)
+        self.receiving = ReceivingPresenter(self.store, cache, self.client, self.sync, run_in_background,
+                                            receiving.render, utc_now)
+        self.putaway = PutawayPresenter(self.store, cache, self.client, self.sync, run_in_background,
+                                        putaway.render, utc_now)
         for screen, presenter in ((signin, self.signin), (pick, self.pick), (pack, self.pack),
-                                  (enrolment, self.enrolment)):
+                                  (enrolment, self.enrolment), (receiving, self.receiving),
+                                  (putaway, self.putaway)):
             screen.bind_presenter(presenter)
             self.manager.add_widget(screen)
         self.sync.start()
@@ -94,6 +106,12 @@ class HandheldApp(App):
 
     def show_pack(self) -> None:
         self.manager.current = "pack"
+
+    def show_receiving(self) -> None:
+        self.manager.current = "receiving"
+
+    def show_putaway(self) -> None:
+        self.manager.current = "putaway"
 
     def on_stop(self) -> None:
         self.sync.stop(timeout=2.0)

@@ -27,8 +27,8 @@ def create_app(config: dict, bus=None) -> Flask:
     app.extensions["central"] = CentralServices(bus=bus, db_path=db_path, sync=sync)
 
     api = CentralApi(app)
-    from .api import items, orders, sites, status, sync_ops
-    for module in (orders, sites, items, status, sync_ops):
+    from .api import asns, items, orders, sites, status, sync_ops
+    for module in (orders, sites, items, status, sync_ops, asns):
         api.register_blueprint(module.blp)
     from .api import inventory, order_imports, transfers
     for module in (order_imports, transfers, inventory):

@@ -12,6 +12,7 @@ from sync.sqlite_store import OutgoingEvent, append_outbox, pooled_connection, u
 from . import sqlite_repositories as repos
 from .sqlite_labels import SqliteCartonLabels
 from .sqlite_lead_actions import SqliteAuditLog, SqliteResolutionRepository
+from .sqlite_receiving import SqliteReceivingRepository
 
 UP_STREAM = "up"
 
@@ -66,6 +67,7 @@ class SqliteUnitOfWork(UnitOfWork):
         self.enrolment_codes = repos.SqliteEnrolmentCodeRepository(self.db)
         self.audit = SqliteAuditLog(self.db, self._clock)
         self.resolutions = SqliteResolutionRepository(self.db)
+        self.receiving = SqliteReceivingRepository(self.db, self.site_id)
         return self
 
     def __exit__(self, *exc) -> None:

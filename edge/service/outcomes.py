@@ -40,6 +40,8 @@ STATUS_BY_CODE = {
     "unknown_picker": 404,
     "no_free_stock": 409,
     "already_resolved": 409,
+    "unknown_receipt": 404,
+    "unknown_putaway_task": 404,
 }
 
 
