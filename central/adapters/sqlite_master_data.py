@@ -76,13 +76,13 @@ class SqliteStockRepository(StockRepository):
                                  [site_id, location, sku, lot]).fetchone()
         return qty
 
-    def on_hand_by_site(self, skus: set[str], exclude_location: str) -> dict[str, dict[str, int]]:
+    def on_hand_by_site(self, skus: set[str], exclude_locations: tuple[str, ...]) -> dict[str, dict[str, int]]:
         if not skus:
             return {}
         rows = self.db.execute(
             "SELECT site_id, sku, SUM(qty) FROM stock"
-            f" WHERE sku IN ({','.join('?' * len(skus))}) AND location != ? GROUP BY site_id, sku",
-            [*sorted(skus), exclude_location])
+            f" WHERE sku IN ({','.join('?' * len(skus))}) AND location NOT IN ({','.join('?' * len(exclude_locations))})"
+            " GROUP BY site_id, sku", [*sorted(skus), *exclude_locations])
         on_hand: dict[str, dict[str, int]] = {}
         for site_id, sku, qty in rows:
             on_hand.setdefault(site_id, {})[sku] = qty

@@ -3,7 +3,8 @@
 Rule (walking skeleton):
 
 1. A site's *on hand* for a sku is the sum of its stock rows over every location except the
-   virtual location ``PACK`` (picked goods waiting to ship are not available). Stock rows are
+   virtual locations ``PACK`` (picked goods waiting to ship), ``RECV`` (received, not yet put
+   away, so not pickable) and ``QUAR`` (damaged on receipt): none of them can be picked. Stock rows are
    the sum of the site's signed stock deltas, so on hand can be negative; it then counts as is.
 2. A site's *available* qty of a sku is its on hand minus what is still outstanding on other
    orders allocated to that site and not yet shipped or cancelled, where a line's outstanding
@@ -32,6 +33,7 @@ from dataclasses import dataclass
 from .orders import Order
 
 PACK_LOCATION = "PACK"
+UNPICKABLE_LOCATIONS = (PACK_LOCATION, "RECV", "QUAR")
 
 SkuQty = dict[str, int]
 

@@ -1,7 +1,7 @@
 """Handlers for orders and master data: one transaction each, commands to sites in the same one."""
 import logging
 
-from central.domain.allocation import PACK_LOCATION, Availability, allocate_orders
+from central.domain.allocation import UNPICKABLE_LOCATIONS, Availability, allocate_orders
 from central.domain.errors import DuplicateOrder, DuplicateSite, UnknownItem
 from central.domain.master_data import Item, Site
 from central.domain.orders import Order, OrderAllocated, OrderCancelRequested, check_order_fields
@@ -49,7 +49,7 @@ def allocate_waiting_orders(cmd: AllocateWaitingOrders, uow: UnitOfWork) -> list
 def availability_for(skus: set[str], uow: UnitOfWork) -> Availability:
     """Return what every registered site can still promise of these skus."""
     return Availability.from_stock(
-        uow.sites.ids(), uow.stock.on_hand_by_site(skus, PACK_LOCATION), uow.orders.outstanding_by_site(skus))
+        uow.sites.ids(), uow.stock.on_hand_by_site(skus, UNPICKABLE_LOCATIONS), uow.orders.outstanding_by_site(skus))
 
 
 def allocate_and_send(orders: list[Order], uow: UnitOfWork) -> list[Order]:

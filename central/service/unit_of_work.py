@@ -72,7 +72,7 @@ class StockRepository(abc.ABC):
         """Add a signed delta to one stock row (creating it at 0); return the new qty."""
 
     @abc.abstractmethod
-    def on_hand_by_site(self, skus: set[str], exclude_location: str) -> dict[str, dict[str, int]]: ...
+    def on_hand_by_site(self, skus: set[str], exclude_locations: tuple[str, ...]) -> dict[str, dict[str, int]]: ...
 
 
 class LocationRepository(abc.ABC):

@@ -38,6 +38,18 @@ def test_the_site_with_most_available_wins(seeded, db_path):
     assert reply.json["site_id"] == "DC01"  # 15 on shelves beats 12 (PACK does not count)
 
 
+def test_received_and_quarantined_stock_is_not_allocated(seeded, db_path):
+    feed(db_path, "DC01", stock("A-01-01", "SKU-BLUE-MUG", 4))
+    feed(db_path, "DC02", stock("RECV", "SKU-BLUE-MUG", 40, "receive"), stock("QUAR", "SKU-BLUE-MUG", 40, "receive"),
+         stock("A-01-01", "SKU-BLUE-MUG", 2))
+    reply = seeded.post("/api/v1/orders", json={"customer": "Acme Ltd", "requested_ship_date": "2025-03-10",
+                                                "lines": [{"sku": "SKU-BLUE-MUG", "qty": 5}]})
+    assert reply.json["status"] == "received"  # neither site has 5 on pickable shelves
+    feed(db_path, "DC02", stock("RECV", "SKU-BLUE-MUG", -40, "putaway"), stock("A-02-01", "SKU-BLUE-MUG", 40, "putaway"))
+    bootstrap_bus(db_path).handle(AllocateWaitingOrders())  # what the retry pump does after new site events
+    assert seeded.get(f"/api/v1/orders/{reply.json['order_id']}").json["site_id"] == "DC02"
+
+
 def test_progress_from_the_site_shows_on_the_order(seeded, db_path):
     feed(db_path, "DC01", stock("A-01-01", "SKU-BLUE-MUG", 10), stock("B-01-01", "SKU-KETTLE", 1))
     order_id = seeded.post("/api/v1/orders", json=ORDER).json["order_id"]

@@ -101,10 +101,10 @@ class FakeStockRepository(StockRepository):
         self.rows[key] = self.rows.get(key, 0) + qty_delta
         return self.rows[key]
 
-    def on_hand_by_site(self, skus, exclude_location):
+    def on_hand_by_site(self, skus, exclude_locations):
         held: dict[str, dict[str, int]] = {}
         for (site, location, sku, _lot), qty in self.rows.items():
-            if sku in skus and location != exclude_location:
+            if sku in skus and location not in exclude_locations:
                 held.setdefault(site, {})[sku] = held.get(site, {}).get(sku, 0) + qty
         return held
 
