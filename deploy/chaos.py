@@ -4,7 +4,7 @@ Each episode starts a fresh broker, centre and sites (each site and the centre r
 through a TCP proxy the run controls), creates orders at the centre, lets two simulated pickers per
 site work them, and injects faults at random: kill -9 and clean restarts of a site, the centre or
 the broker; partitions (cut or stalled links) of various lengths; kills while a backlog drains;
-batches replayed on the wire, duplicated and out of order. Then it heals everything, waits for
+batches replayed on the wire, duplicated and out of order; MQTT packets shuffled in a proxy. Then it heals everything, waits for
 quiescence and checks per site: every committed event in the centre's ledger exactly once, seqs
 contiguous per (site, epoch), each handheld op's events stored once, every command delivered once,
 the centre's inventory equal to the site's stock, every order shipped on both sides, no dead letters.
@@ -25,13 +25,13 @@ from pathlib import Path
 from handheld.picker_sim import PickerSim
 
 from .chaos_cluster import Cluster, site_ids
-from .chaos_faults import FAULT_KINDS, OPTIONAL_KINDS, FaultInjector
+from .chaos_faults import FAULT_KINDS, OPTIONAL_KINDS, FaultBag, FaultInjector
 from .chaos_invariants import check_site
 from .demo import sample_orders, wait_for
 from .processes import http_json, mint_enrolment_code
 
 log = logging.getLogger("wes-chaos")
-COUNTS = ("events", "commands", "orders", "lost", "duplicated", "phantom", "mismatches")
+SITE_COUNTS = ("events", "commands", "orders", "lost", "duplicated", "phantom", "mismatches")
 
 
 def start_pickers(cluster: Cluster, seed: int, stop: threading.Event) -> list[threading.Thread]:
@@ -92,12 +92,12 @@ def quiesce(cluster: Cluster, orders: int, stop_pickers: threading.Event, picker
     wait_for(drained, 120, "every site's outbox and the centre's command streams to drain")
 
 
-def run_episode(workdir: Path, sites: int, seconds: float, orders: int, seed: int,
-                kinds: tuple[str, ...] = FAULT_KINDS, max_outage: float = 6.0) -> dict:
+def run_episode(workdir: Path, sites: int, seconds: float, orders: int, seed: int, bag: FaultBag,
+                max_outage: float = 6.0) -> dict:
     """Run one episode in `workdir`; return its faults, counts, per-invariant results and failures."""
     rng = random.Random(seed)
     cluster = Cluster(workdir, site_ids(sites), rng)
-    injector = FaultInjector(cluster, rng, kinds, max_outage)
+    injector = FaultInjector(cluster, rng, bag, max_outage)
     stop_pickers = threading.Event()
     result: dict = {"seed": seed, "faults": injector.injected, "replayed": cluster.replayer.stats}
     try:
@@ -111,13 +111,14 @@ def run_episode(workdir: Path, sites: int, seconds: float, orders: int, seed: in
         pickers = start_pickers(cluster, seed, stop_pickers)
         deadline = time.monotonic() + seconds
         while time.monotonic() < deadline:
-            time.sleep(rng.uniform(0.2, 1.5))
+            time.sleep(rng.uniform(0.1, 1.0))
             log.info("episode seed %s: injected %s", seed, injector.inject())
         feeder.join()
         quiesce(cluster, orders, stop_pickers, pickers)
         reports = [check_site(cluster, site) for site in cluster.sites]
         result["checks"] = {name: all(r.checks[name] for r in reports) for name in reports[0].checks}
-        result.update({key: sum(r.counts.get(key, 0) for r in reports) for key in COUNTS})
+        result.update({key: sum(r.counts.get(key, 0) for r in reports) for key in SITE_COUNTS})
+        result["reordered_on_wire"] = sum(link.reordered for link in cluster.links())
         result["failures"] = [failure for r in reports for failure in r.failures]
     except (RuntimeError, TimeoutError, OSError) as err:
         result["failures"] = [{"site": "*", "invariant": "quiescence", "detail": str(err)}]
@@ -140,7 +141,7 @@ def summarise(episodes: list[dict], started: float, args: dict) -> dict:
     checks = {name for ep in episodes for name in ep.get("checks", {})}
     summary = {"bench": "chaos", "ok": not failures, "episodes": len(episodes), **args,
                "faults": faults, "faults_total": sum(faults.values()), "replayed": replayed,
-               **{key: sum(ep.get(key, 0) for ep in episodes) for key in COUNTS},
+               **{key: sum(ep.get(key, 0) for ep in episodes) for key in (*SITE_COUNTS, "reordered_on_wire")},
                "invariants": {name: all(ep.get("checks", {}).get(name, False) for ep in episodes)
                               for name in sorted(checks)},
                "seconds": round(time.monotonic() - started, 1)}
@@ -153,8 +154,9 @@ def run(episodes: int, sites: int, seconds: float, orders: int, seed: int, workd
         kinds: tuple[str, ...] = FAULT_KINDS, max_outage: float = 6.0) -> dict:
     """Run `episodes` episodes (seeds seed, seed+1, ...) under `workdir`/epNN; return the summary."""
     started, results = time.monotonic(), []
+    bag = FaultBag(kinds, random.Random(seed))
     for n in range(1, episodes + 1):
-        result = run_episode(workdir / f"ep{n:02d}", sites, seconds, orders, seed + n - 1, kinds, max_outage)
+        result = run_episode(workdir / f"ep{n:02d}", sites, seconds, orders, seed + n - 1, bag, max_outage)
         log.info("episode %d: %s", n, json.dumps(result))
         results.append(result)
     return summarise(results, started, {"sites": sites, "seconds_per_episode": seconds, "orders_per_episode": orders,

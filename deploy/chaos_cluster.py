@@ -7,6 +7,7 @@
 import json
 import random
 import sqlite3
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from .chaos_replay import BatchReplayer
@@ -50,8 +51,8 @@ class Cluster:
         self.workdir, self.sites = workdir, sites
         catalogue, site_seeds = write_seeds(workdir, sites)
         self.broker = MosquittoBroker(workdir=str(workdir / "mqtt"))
-        self.central_link = TcpProxy("127.0.0.1", self.broker.port)
-        self.site_links = {site: TcpProxy("127.0.0.1", self.broker.port) for site in sites}
+        self.central_link = TcpProxy("127.0.0.1", self.broker.port, mqtt=True, rng=rng)
+        self.site_links = {site: TcpProxy("127.0.0.1", self.broker.port, mqtt=True, rng=rng) for site in sites}
         self.central = central_process(workdir, self.central_link.url, free_port(), resend_after, seed=catalogue)
         self.edges = {site: edge_process(workdir, site, self.site_links[site].url, free_port(), resend_after,
                                          seed=site_seeds[site]) for site in sites}
@@ -74,15 +75,16 @@ class Cluster:
         self.broker.start()
         for link in self.links():
             link.start()
-        for service in self.services():
-            service.start()
+        self.central.start()
+        with ThreadPoolExecutor(len(self.sites)) as pool:  # sites start side by side, as in real life
+            list(pool.map(lambda edge: edge.start(), self.edges.values()))
         self.replayer.start()
         return self
 
     def stop(self) -> None:
         self.replayer.stop()
-        for service in reversed(self.services()):
-            service.stop()
+        with ThreadPoolExecutor(len(self.services())) as pool:
+            list(pool.map(lambda service: service.stop(), self.services()))
         for link in self.links():
             link.stop()
         self.broker.stop()
@@ -91,6 +93,7 @@ class Cluster:
         """End every partition and bring back anything that is down."""
         for link in self.links():
             link.heal()
+            link.reorder(False)
         if self.broker.process is None:
             self.broker.start()
         for service in self.services():

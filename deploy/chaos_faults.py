@@ -3,7 +3,7 @@
 Kinds: kill -9 or a clean restart of a site, the centre or the broker; partitions (a cut link, or a
 stalled one that holds bytes) of a site or the centre from the broker, of random length; kill -9
 of a site or of the centre while a backlog drains after a partition (mid-batch, mid-commit);
-replayed batches, duplicated and out of order, on the wire. `restore_edge_db` is a hook: see
+replayed batches, duplicated and out of order, on the wire; PUBLISH packets shuffled in a proxy. `restore_edge_db` is a hook: see
 `RESTORE_NEEDS`.
 """
 import logging
@@ -18,7 +18,8 @@ log = logging.getLogger("wes-chaos")
 
 FAULT_KINDS = ("kill_edge", "kill_central", "kill_broker", "restart_edge", "restart_central",
                "partition_edge", "partition_central", "stall_edge", "stall_central",
-               "kill_edge_draining", "kill_central_draining", "replay_batches")
+               "kill_edge_draining", "kill_central_draining", "replay_batches", "replay_ahead",
+               "reorder_wire")
 # HOOK(epochs): a restored edge database must come back under a new epoch, or its new events reuse
 # seqs the centre already holds and are dropped as duplicates. Enable this kind once the sync engine
 # bumps the epoch on restore (and teach chaos_invariants that the restored site's lost tail stays in
@@ -27,25 +28,36 @@ RESTORE_NEEDS = "an edge database restore that starts a new epoch (not in the sy
 OPTIONAL_KINDS = {"restore_edge_db": RESTORE_NEEDS}
 
 
-class FaultInjector:
-    """Pick a fault at random, inject it, wait out its outage and bring the victim back."""
+class FaultBag:
+    """Draw fault kinds from a shuffled bag, refilled when empty: a short run still sees each kind.
 
-    def __init__(self, cluster: Cluster, rng: random.Random, kinds: tuple[str, ...] = FAULT_KINDS,
-                 max_outage: float = 6.0):
+    One bag serves every episode of a run, so a run of n episodes covers the kinds between them.
+    """
+
+    def __init__(self, kinds: tuple[str, ...], rng: random.Random):
         unknown = set(kinds) - set(FAULT_KINDS)
-        if unknown:
+        if unknown or not kinds:
             raise ValueError(f"unknown fault kinds {sorted(unknown)}: "
                              + "; ".join(f"{k} needs {OPTIONAL_KINDS[k]}" for k in unknown if k in OPTIONAL_KINDS))
-        self.cluster, self.rng, self.kinds, self.max_outage = cluster, rng, kinds, max_outage
-        self.injected: dict[str, int] = {kind: 0 for kind in kinds}
+        self.kinds, self.rng = kinds, rng
         self._bag: list[str] = []
 
-    def inject(self) -> str:
-        """Inject the next fault: kinds come from a shuffled bag, so a short run still sees each one."""
+    def draw(self) -> str:
         if not self._bag:
             self._bag = list(self.kinds)
             self.rng.shuffle(self._bag)
-        kind = self._bag.pop()
+        return self._bag.pop()
+
+
+class FaultInjector:
+    """Inject the bag's next fault, wait out its outage and bring the victim back."""
+
+    def __init__(self, cluster: Cluster, rng: random.Random, bag: FaultBag, max_outage: float = 6.0):
+        self.cluster, self.rng, self.bag, self.max_outage = cluster, rng, bag, max_outage
+        self.injected: dict[str, int] = {kind: 0 for kind in bag.kinds}
+
+    def inject(self) -> str:
+        kind = self.bag.draw()
         getattr(self, kind)()
         self.injected[kind] += 1
         return kind
@@ -102,6 +114,13 @@ class FaultInjector:
     def stall_central(self) -> None:
         self._partition(self.cluster.central_link, stall=True)
 
+    def reorder_wire(self) -> None:
+        """Shuffle PUBLISH packets on one link (a site's or the centre's) for a while, both ways."""
+        link = self.rng.choice(self.cluster.links())
+        link.reorder(True)
+        time.sleep(self._outage(low=1.0))
+        link.reorder(False)
+
     def kill_edge_draining(self) -> None:
         """Cut a site off so a backlog builds, heal, then kill -9 it while the backlog goes out."""
         site = self._site()
@@ -112,29 +131,60 @@ class FaultInjector:
     def kill_central_draining(self) -> None:
         """Cut the centre off, heal, kill -9 it mid-ingest; on its return, replay the newest batches first."""
         self._partition(self.cluster.central_link, stall=False)
+        since = time.monotonic()  # the backlog's batches, overheard from here on, are what it may lose
         self._wait_draining(lambda: http_json("GET", f"{self.cluster.central.url}/api/v1/sync", timeout=2)[1])
         self.cluster.central.kill()
         time.sleep(self._outage())
         self.cluster.central.start()
-        self._replay(newest=True)
+        self._replay(since=since)
 
     def replay_batches(self) -> None:
-        self._replay(newest=False)
+        self._replay()
 
-    def _replay(self, newest: bool) -> None:
-        replayer, site = self.cluster.replayer, self._site()
+    def replay_ahead(self) -> None:
+        """Make the centre see later batches before earlier ones, for real.
+
+        Stall the centre's link while sites keep sending (the replayer overhears those batches), hold
+        the sites' links too, cut the centre's link (its held bytes are gone) and let it reconnect;
+        then replay the overheard batches shuffled, before any site can resend them.
+        """
+        cluster, since = self.cluster, time.monotonic()
+        cluster.central_link.stall()
+        time.sleep(self._outage(low=1.0))
+        for link in cluster.site_links.values():
+            link.stall()
+        cluster.central_link.cut()
+        cluster.central_link.heal()
+        sync_health = lambda: http_json("GET", f"{cluster.central.url}/api/v1/sync", timeout=2)[1]  # noqa: E731
+        self._wait_until(lambda: not sync_health().get("connected"), 5)  # it notices the cut...
+        self._wait_until(lambda: sync_health().get("connected"), 15)  # ...and comes back, subscribed
+        for site in cluster.sites:
+            self._replay(since=since, site=site, channel="up/events")
+        time.sleep(self.rng.uniform(0.2, 1.0))
+        for link in cluster.site_links.values():
+            link.heal()
+
+    def _replay(self, since: float | None = None, site: str | None = None, channel: str = "") -> None:
+        replayer, site = self.cluster.replayer, site or self._site()
         for topic in replayer.topics_for(site):
+            if not topic.endswith(channel):
+                continue
             read_hwm = self.cluster.centre_hwm if topic.endswith("up/events") else self.cluster.site_cmd_hwm
-            replayer.replay(topic, partial(read_hwm, site), most=self.rng.randint(2, 6), newest=newest)
+            replayer.replay(topic, partial(read_hwm, site), most=self.rng.randint(2, 6), since=since)
 
     def _wait_draining(self, health) -> None:
         """Wait until the victim is connected again, then a random moment into the drain."""
-        deadline = time.monotonic() + 15
+        self._wait_until(lambda: health().get("connected"), 15)
+        time.sleep(self.rng.uniform(0, 0.3))
+
+    @staticmethod
+    def _wait_until(check, timeout: float) -> bool:
+        deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             try:
-                if health().get("connected"):
-                    break
+                if check():
+                    return True
             except OSError:
                 pass
-            time.sleep(0.05)
-        time.sleep(self.rng.uniform(0, 0.3))
+            time.sleep(0.02)
+        return False

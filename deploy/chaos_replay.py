@@ -7,14 +7,17 @@ the moment it is sent: `stale` (all at or below it: a duplicate), `ahead` (past 
 the receiver must not apply yet) or `overlap` (straddles it).
 """
 import json
+import logging
 import random
 import threading
+import time
 from collections import deque
 from typing import Callable
 
 from sync import topics
 from sync.mqtt_paho import PahoTransport
 
+log = logging.getLogger("wes-chaos")
 KEEP_PER_TOPIC = 40
 REPLAYED_TOPICS = (f"{topics.PREFIX}/+/up/events", f"{topics.PREFIX}/+/down/cmd")
 
@@ -41,21 +44,24 @@ class BatchReplayer:
         with self._lock:
             return [topic for topic in self.captured if topics.parse(topic)[0] == site and self.captured[topic]]
 
-    def replay(self, topic: str, hwm_of: Callable[[int], int], most: int = 6, newest: bool = False) -> int:
+    def replay(self, topic: str, hwm_of: Callable[[int], int], most: int = 6, since: float | None = None) -> int:
         """Publish up to `most` overheard batches of a topic again, shuffled and partly split.
 
-        `hwm_of(epoch)` reads the receiver's high-water mark, to class each piece; `newest` takes the
-        last batches rather than a random sample (right after a receiver restart they may be ahead).
+        `hwm_of(epoch)` reads the receiver's high-water mark, to class each piece. With `since` (a
+        time.monotonic() mark) only batches overheard after it are replayed, the newest first: after
+        the receiver lost them in a partition, they are ahead of it.
         """
         with self._lock:
-            pool = list(self.captured.get(topic, ()))
+            pool = [batch for heard_at, batch in self.captured.get(topic, ()) if since is None or heard_at >= since]
         if not pool:
             return 0
-        batches = pool[-most:] if newest else self.rng.sample(pool, min(most, len(pool)))
+        batches = pool[-most:] if since is not None else self.rng.sample(pool, min(most, len(pool)))
         pieces = [piece for batch in batches for piece in self._split(batch)]
         self.rng.shuffle(pieces)
         for piece in pieces:
-            self._classify(piece, hwm_of(piece["epoch"]))
+            hwm = hwm_of(piece["epoch"])
+            log.debug("replaying %s seqs %s..%s (receiver at %s)", topic, piece["first_seq"], piece["last_seq"], hwm)
+            self._classify(piece, hwm)
             self.transport.publish(topic, json.dumps(piece, separators=(",", ":")).encode(), qos=1)
         self.stats["batches"] += len(pieces)
         return len(pieces)
@@ -67,7 +73,7 @@ class BatchReplayer:
         except (ValueError, KeyError, IndexError, TypeError):
             return
         with self._lock:
-            self.captured.setdefault(topic, deque(maxlen=KEEP_PER_TOPIC)).append(batch)
+            self.captured.setdefault(topic, deque(maxlen=KEEP_PER_TOPIC)).append((time.monotonic(), batch))
 
     def _split(self, batch: dict) -> list[dict]:
         events = batch["events"]

@@ -3,15 +3,19 @@
 It sits between a process and the broker, so a partition can be made without touching either:
 `cut()` resets every open connection and resets new ones as soon as they arrive (the client sees
 the connection fail, as with a lost route), `stall()` keeps connections open but holds the bytes
-(a black hole: MQTT keepalives run out after a while), `heal()` lets bytes flow again. It runs an
-asyncio loop on its own thread, so the harness calls it from plain threads.
+(a black hole: MQTT keepalives run out after a while), `heal()` lets bytes flow again. With
+`mqtt=True` it also cuts the streams into MQTT packets, and `reorder(True)` delivers PUBLISH packets
+out of order (both ways). It runs an asyncio loop on its own thread, so the harness calls it from
+plain threads.
 """
 import asyncio
+import random
 import socket
 import struct
 import threading
 
 from .mosquitto import free_port
+from .mqtt_reorder import PacketReorderer
 
 CHUNK = 65536
 
@@ -19,8 +23,12 @@ CHUNK = 65536
 class TcpProxy:
     """Forward 127.0.0.1:<port> to a target host and port, under the harness's control."""
 
-    def __init__(self, target_host: str, target_port: int, port: int | None = None):
+    def __init__(self, target_host: str, target_port: int, port: int | None = None, *, mqtt: bool = False,
+                 rng: random.Random | None = None):
         self.target = (target_host, target_port)
+        self.mqtt, self.rng = mqtt, rng or random.Random()
+        self.reordering = False
+        self._reorderers: list[PacketReorderer] = []
         self.port = port or free_port()
         self.state = "flowing"
         self.connections_seen = 0
@@ -59,6 +67,17 @@ class TcpProxy:
         """Let bytes flow again; held bytes are delivered in order."""
         self._call(self._set("flowing"))
 
+    def reorder(self, on: bool) -> None:
+        """Deliver PUBLISH packets out of order (needs mqtt=True) until called with False."""
+        if not self.mqtt:
+            raise ValueError("reordering needs a proxy made with mqtt=True")
+        self._call(self._set_reorder(on))
+
+    @property
+    def reordered(self) -> int:
+        """How many PUBLISH packets were delivered off their place so far."""
+        return sum(r.reordered for r in self._reorderers)
+
     @property
     def open_connections(self) -> int:
         return len(self._writers) // 2
@@ -90,6 +109,13 @@ class TcpProxy:
         if state == "cut":
             self._abort_all()
 
+    async def _set_reorder(self, on: bool) -> None:
+        self.reordering = on
+        for reorderer in self._reorderers:
+            reorderer.enabled = on
+            if not on:
+                reorderer.flush()
+
     def _abort_all(self) -> None:
         for writer in list(self._writers):
             _abort(writer)
@@ -117,6 +143,16 @@ class TcpProxy:
 
     async def _pump(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, pair: set) -> None:
         """Copy one direction; when either side ends, end both (a half-open MQTT link is useless)."""
+        def write_unless_closed(data: bytes) -> None:  # a held packet may outlive its connection
+            if not writer.is_closing():
+                writer.write(data)
+
+        forward = writer.write
+        if self.mqtt:
+            reorderer = PacketReorderer(write_unless_closed, self._loop.call_later, self.rng)
+            reorderer.enabled = self.reordering
+            self._reorderers.append(reorderer)
+            forward = reorderer.feed
         try:
             while True:
                 data = await reader.read(CHUNK)
@@ -125,9 +161,9 @@ class TcpProxy:
                     break
                 if writer.is_closing():
                     break
-                writer.write(data)
+                forward(data)
                 await writer.drain()
-        except (ConnectionError, OSError):
+        except (ConnectionError, OSError, ValueError):  # ValueError: not MQTT after all; drop the link
             pass
         finally:
             for other in pair:

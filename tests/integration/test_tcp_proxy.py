@@ -1,4 +1,5 @@
 """The chaos run's TCP proxy: pass-through, cut, stall and heal, against an echo server and Mosquitto."""
+import random
 import socket
 import threading
 
@@ -134,3 +135,37 @@ def test_an_mqtt_client_loses_the_broker_on_cut_and_reconnects_after_heal(broker
     finally:
         transport.stop()
         proxy.stop()
+
+
+def test_reorder_delivers_every_publish_but_out_of_order(broker):
+    """A subscriber behind an MQTT-aware proxy gets all messages, in a shuffled order, while reordering."""
+    received, done = [], threading.Event()
+
+    def on_message(topic: str, payload: bytes) -> None:
+        received.append(int(payload))
+        if len(received) == 30:
+            done.set()
+
+    proxy = TcpProxy("127.0.0.1", broker.port, mqtt=True, rng=random.Random(7)).start()
+    subscriber = PahoTransport("reorder-sub", proxy.url, subscriptions=["chaos/reorder"], on_message=on_message)
+    publisher = PahoTransport("reorder-pub", broker.url, subscriptions=[], on_message=lambda topic, payload: None)
+    try:
+        subscriber.start()
+        publisher.start()
+        assert subscriber.wait_connected(10) and publisher.wait_connected(10)
+        threading.Event().wait(0.5)  # let the subscription land before publishing
+        proxy.reorder(True)
+        for n in range(30):
+            publisher.publish("chaos/reorder", str(n).encode(), qos=1)
+        assert done.wait(10), received
+        assert sorted(received) == list(range(30))
+        assert received != list(range(30)) and proxy.reordered > 0
+    finally:
+        publisher.stop()
+        subscriber.stop()
+        proxy.stop()
+
+
+def test_reorder_needs_an_mqtt_proxy(proxy):
+    with pytest.raises(ValueError):
+        proxy.reorder(True)
