@@ -4,10 +4,11 @@ Each episode starts a fresh broker, centre and sites (each site and the centre r
 through a TCP proxy the run controls), creates orders at the centre, lets two simulated pickers per
 site work them, and injects faults at random: kill -9 and clean restarts of a site, the centre or
 the broker; partitions (cut or stalled links) of various lengths; kills while a backlog drains;
-batches replayed on the wire, duplicated and out of order; MQTT packets shuffled in a proxy. Then it heals everything, waits for
-quiescence and checks per site: every committed event in the centre's ledger exactly once, seqs
-contiguous per (site, epoch), each handheld op's events stored once, every command delivered once,
-the centre's inventory equal to the site's stock, every order shipped on both sides, no dead letters.
+batches replayed on the wire, duplicated and out of order; MQTT packets shuffled in a proxy. Then
+it heals everything, waits for quiescence and checks per site: every committed event in the
+centre's ledger exactly once, seqs contiguous per (site, epoch), each handheld op's events stored
+once, every command delivered once, the centre's inventory equal to the site's stock, every order
+shipped on both sides, no dead letters.
 Prints a JSON summary as its last line; exits 0 only if every invariant held in every episode.
 """
 import argparse
@@ -120,8 +121,9 @@ def run_episode(workdir: Path, sites: int, seconds: float, orders: int, seed: in
         result.update({key: sum(r.counts.get(key, 0) for r in reports) for key in SITE_COUNTS})
         result["reordered_on_wire"] = sum(link.reordered for link in cluster.links())
         result["failures"] = [failure for r in reports for failure in r.failures]
-    except (RuntimeError, TimeoutError, OSError) as err:
-        result["failures"] = [{"site": "*", "invariant": "quiescence", "detail": str(err)}]
+    except (RuntimeError, TimeoutError, OSError, KeyError, ValueError) as err:  # report it, run the next one
+        log.exception("episode seed %s did not reach quiescence", seed)
+        result["failures"] = [{"site": "*", "invariant": "quiescence", "detail": f"{type(err).__name__}: {err}"}]
     finally:
         stop_pickers.set()
         cluster.stop()
@@ -188,7 +190,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workdir", help="keep databases and logs here (default: a temp folder, removed on success)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    logging.getLogger("handheld").setLevel(logging.WARNING)
+    logging.getLogger("handheld").setLevel(logging.ERROR)  # pickers retrying through outages is expected
     workdir = Path(args.workdir or tempfile.mkdtemp(prefix="wes-chaos-")).resolve()
     workdir.mkdir(parents=True, exist_ok=True)
     summary = run(args.episodes, args.sites, args.seconds, args.orders, args.seed, workdir, args.faults,

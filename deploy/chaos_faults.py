@@ -3,8 +3,8 @@
 Kinds: kill -9 or a clean restart of a site, the centre or the broker; partitions (a cut link, or a
 stalled one that holds bytes) of a site or the centre from the broker, of random length; kill -9
 of a site or of the centre while a backlog drains after a partition (mid-batch, mid-commit);
-replayed batches, duplicated and out of order, on the wire; PUBLISH packets shuffled in a proxy. `restore_edge_db` is a hook: see
-`RESTORE_NEEDS`.
+replayed batches, duplicated and out of order, on the wire; PUBLISH packets shuffled in a proxy.
+`restore_edge_db` is a hook: see `RESTORE_NEEDS`.
 """
 import logging
 import random
@@ -125,14 +125,14 @@ class FaultInjector:
         """Cut a site off so a backlog builds, heal, then kill -9 it while the backlog goes out."""
         site = self._site()
         self._partition(self.cluster.site_links[site], stall=False)
-        self._wait_draining(lambda: http_json("GET", f"{self.cluster.edges[site].url}/api/v1/sync", timeout=2)[1])
+        self._wait_draining(self.cluster.edges[site])
         self._bounce(self.cluster.edges[site], hard=True)
 
     def kill_central_draining(self) -> None:
         """Cut the centre off, heal, kill -9 it mid-ingest; on its return, replay the newest batches first."""
         self._partition(self.cluster.central_link, stall=False)
         since = time.monotonic()  # the backlog's batches, overheard from here on, are what it may lose
-        self._wait_draining(lambda: http_json("GET", f"{self.cluster.central.url}/api/v1/sync", timeout=2)[1])
+        self._wait_draining(self.cluster.central)
         self.cluster.central.kill()
         time.sleep(self._outage())
         self.cluster.central.start()
@@ -155,9 +155,8 @@ class FaultInjector:
             link.stall()
         cluster.central_link.cut()
         cluster.central_link.heal()
-        sync_health = lambda: http_json("GET", f"{cluster.central.url}/api/v1/sync", timeout=2)[1]  # noqa: E731
-        self._wait_until(lambda: not sync_health().get("connected"), 5)  # it notices the cut...
-        self._wait_until(lambda: sync_health().get("connected"), 15)  # ...and comes back, subscribed
+        self._wait_until(lambda: not _connected(cluster.central), 5)  # it notices the cut...
+        self._wait_until(lambda: _connected(cluster.central), 15)  # ...and comes back, subscribed
         for site in cluster.sites:
             self._replay(since=since, site=site, channel="up/events")
         time.sleep(self.rng.uniform(0.2, 1.0))
@@ -172,9 +171,9 @@ class FaultInjector:
             read_hwm = self.cluster.centre_hwm if topic.endswith("up/events") else self.cluster.site_cmd_hwm
             replayer.replay(topic, partial(read_hwm, site), most=self.rng.randint(2, 6), since=since)
 
-    def _wait_draining(self, health) -> None:
+    def _wait_draining(self, service) -> None:
         """Wait until the victim is connected again, then a random moment into the drain."""
-        self._wait_until(lambda: health().get("connected"), 15)
+        self._wait_until(lambda: _connected(service), 15)
         time.sleep(self.rng.uniform(0, 0.3))
 
     @staticmethod
@@ -184,7 +183,12 @@ class FaultInjector:
             try:
                 if check():
                     return True
-            except OSError:
+            except (OSError, ValueError):  # down or restarting: ask again
                 pass
             time.sleep(0.02)
         return False
+
+
+def _connected(service) -> bool:
+    """Ask a site or the centre whether its sync link is connected to the broker."""
+    return bool(http_json("GET", f"{service.url}/api/v1/sync", timeout=2)[1].get("connected"))
