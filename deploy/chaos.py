@@ -78,7 +78,7 @@ def quiesce(cluster: Cluster, orders: int, stop_pickers: threading.Event, picker
     cluster.heal()
 
     def shipped() -> bool:
-        got = http_json("GET", f"{cluster.central.url}/api/v1/orders?status=shipped&limit=1000")[1]
+        got = _ask(lambda: http_json("GET", f"{cluster.central.url}/api/v1/orders?status=shipped&limit=1000")[1])
         return isinstance(got, list) and len(got) >= orders
     wait_for(shipped, 180, "every order to be shipped at the centre after the faults")
     stop_pickers.set()
@@ -86,11 +86,19 @@ def quiesce(cluster: Cluster, orders: int, stop_pickers: threading.Event, picker
         thread.join(15)
 
     def drained() -> bool:
-        edges = [http_json("GET", f"{edge.url}/api/v1/sync")[1] for edge in cluster.edges.values()]
-        commands = http_json("GET", f"{cluster.central.url}/api/v1/sync")[1].get("command_streams", {})
-        return (all(e.get("outbox_depth") == 0 for e in edges)
-                and all(s.get("outbox_depth") == 0 for s in commands.values()))
+        edges = [_ask(lambda: http_json("GET", f"{edge.url}/api/v1/sync")[1]) for edge in cluster.edges.values()]
+        central = _ask(lambda: http_json("GET", f"{cluster.central.url}/api/v1/sync")[1])
+        return (all(e and e.get("outbox_depth") == 0 for e in edges) and central is not None
+                and all(s.get("outbox_depth") == 0 for s in central.get("command_streams", {}).values()))
     wait_for(drained, 120, "every site's outbox and the centre's command streams to drain")
+
+
+def _ask(call):
+    """Call an API while waiting for quiescence: a process still starting answers None, not an error."""
+    try:
+        return call()
+    except (OSError, ValueError):
+        return None
 
 
 def run_episode(workdir: Path, sites: int, seconds: float, orders: int, seed: int, bag: FaultBag,
