@@ -35,7 +35,18 @@ log = logging.getLogger("wes-chaos")
 SITE_COUNTS = ("events", "commands", "orders", "lost", "duplicated", "phantom", "mismatches")
 
 
-def start_pickers(cluster: Cluster, seed: int, stop: threading.Event) -> list[threading.Thread]:
+def keep_picking(sim: PickerSim, stop: threading.Event, crashes: list[str]) -> None:
+    """Run a simulated picker until `stop`; if its app crashes, note why and start it again, as a picker would."""
+    while not stop.is_set():
+        try:
+            sim.run(stop)
+        except Exception as err:  # noqa: BLE001 - any crash is reported in the summary, never hidden
+            log.exception("picker %s crashed; restarting it", sim.badge)
+            crashes.append(f"{sim.badge} on {sim.client.device_id}: {type(err).__name__}: {err}")
+            stop.wait(1.0)
+
+
+def start_pickers(cluster: Cluster, seed: int, stop: threading.Event, crashes: list[str]) -> list[threading.Thread]:
     """Enrol two simulated handhelds per site and set them working until `stop`."""
     layout = json.loads((cluster.workdir / "seeds" / f"{cluster.sites[0]}.json").read_text())
     jobs = [(site, n, picker) for site in cluster.sites for n, picker in enumerate(layout["pickers"], start=1)]
@@ -45,7 +56,8 @@ def start_pickers(cluster: Cluster, seed: int, stop: threading.Event) -> list[th
     for (site, n, picker), code in zip(jobs, codes):
         sim = PickerSim(cluster.edges[site].url, picker["badge"], picker["pin"], f"HH-{site}-{n:02d}",
                         wrong_scan_rate=0.05, seed=seed * 100 + len(threads), enrolment_code=code)
-        threads.append(threading.Thread(target=sim.run, args=(stop,), daemon=True, name=f"picker-{site}-{n}"))
+        threads.append(threading.Thread(target=keep_picking, args=(sim, stop, crashes), daemon=True,
+                                        name=f"picker-{site}-{n}"))
         threads[-1].start()
     return threads
 
@@ -108,7 +120,9 @@ def run_episode(workdir: Path, sites: int, seconds: float, orders: int, seed: in
     cluster = Cluster(workdir, site_ids(sites), rng)
     injector = FaultInjector(cluster, rng, bag, max_outage)
     stop_pickers = threading.Event()
-    result: dict = {"seed": seed, "faults": injector.injected, "replayed": cluster.replayer.stats}
+    crashes: list[str] = []
+    result: dict = {"seed": seed, "faults": injector.injected, "replayed": cluster.replayer.stats,
+                    "picker_crashes": crashes}
     try:
         cluster.start()
         for site in cluster.sites:
@@ -117,7 +131,7 @@ def run_episode(workdir: Path, sites: int, seconds: float, orders: int, seed: in
         feeder = threading.Thread(target=feed_orders, daemon=True,
                                   args=(cluster.central.url, sample_orders(orders, seed), seconds * 0.8, stop_pickers))
         feeder.start()
-        pickers = start_pickers(cluster, seed, stop_pickers)
+        pickers = start_pickers(cluster, seed, stop_pickers, crashes)
         deadline = time.monotonic() + seconds
         while time.monotonic() < deadline:
             time.sleep(rng.uniform(0.1, 1.0))
@@ -149,12 +163,16 @@ def summarise(episodes: list[dict], started: float, args: dict) -> dict:
             replayed[key] = replayed.get(key, 0) + n
     failures = [dict(failure, episode=n) for n, ep in enumerate(episodes, start=1) for failure in ep["failures"]]
     checks = {name for ep in episodes for name in ep.get("checks", {})}
+    crashes = [crash for ep in episodes for crash in ep["picker_crashes"]]
     summary = {"bench": "chaos", "ok": not failures, "episodes": len(episodes), **args,
                "faults": faults, "faults_total": sum(faults.values()), "replayed": replayed,
                **{key: sum(ep.get(key, 0) for ep in episodes) for key in (*SITE_COUNTS, "reordered_on_wire")},
                "invariants": {name: all(ep.get("checks", {}).get(name, False) for ep in episodes)
                               for name in sorted(checks)},
                "seconds": round(time.monotonic() - started, 1)}
+    summary["picker_crashes"] = len(crashes)
+    if crashes:
+        summary["picker_crash_reasons"] = sorted(set(crashes))[:10]
     if failures:
         summary["failures"] = failures
     return summary

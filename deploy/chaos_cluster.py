@@ -78,6 +78,9 @@ class Cluster:
         self.central.start()
         with ThreadPoolExecutor(len(self.sites)) as pool:  # sites start side by side, as in real life
             list(pool.map(lambda edge: edge.start(), self.edges.values()))
+        for service in self.services():  # seed once: a seed on restart would recount stock mid-run
+            at = service.args.index("--seed")
+            del service.args[at:at + 2]
         self.replayer.start()
         return self
 
