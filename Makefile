@@ -7,7 +7,7 @@ EPISODES ?= 3
 SITES ?= 2
 CHAOS_ARGS ?=
 
-.PHONY: demo test label-renderer chaos bench bench-sync bench-scan_feedback venv mosquitto clean
+.PHONY: demo test label-renderer chaos bench bench-sync bench-drain bench-sites bench-scan_feedback bench-edge_api venv mosquitto clean
 
 venv: $(VENV)/.installed
 
@@ -32,13 +32,22 @@ test: venv mosquitto label-renderer
 chaos: venv mosquitto
 	$(PY) -m deploy.chaos --episodes $(EPISODES) --sites $(SITES) $(CHAOS_ARGS)
 
-bench: bench-sync bench-scan_feedback
+bench: bench-sync bench-drain bench-sites bench-scan_feedback bench-edge_api
 
 bench-sync: venv mosquitto
-	$(PY) -m bench.sync_throughput
+	$(PY) -m bench.sync
+
+bench-drain: venv mosquitto
+	$(PY) -m bench.drain
+
+bench-sites: venv mosquitto
+	$(PY) -m bench.sites
 
 bench-scan_feedback: venv
 	$(PY) -m bench.scan_feedback
+
+bench-edge_api: venv mosquitto
+	$(PY) -m bench.edge_api
 
 clean:
 	rm -rf .demo .pytest_cache build *.egg-info

@@ -20,6 +20,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--seed", metavar="FILE", help="load sites and items from this catalogue file first")
     serve.add_argument("--mqtt-username", help="broker login (see wes-mqtt-access; the centre's is 'central')")
     serve.add_argument("--mqtt-password-file", metavar="FILE", help="file holding the broker password")
+    serve.add_argument("--mqtt-ca-file", metavar="FILE",
+                       help="CA certificate that signed the broker's (for mqtts:// URLs, e.g. from wes-mqtt-access --tls)")
     serve.add_argument("--resend-after", type=float, default=30.0,
                        help="seconds without an ack before commands are resent (default: %(default)s)")
 
@@ -58,7 +60,7 @@ def serve(args: argparse.Namespace) -> None:
         log.info("seeded %s", seed(args.db, args.seed))
     password = read_secret(args.mqtt_password_file) if args.mqtt_password_file else None
     central = build_central(args.db, args.mqtt_url, resend_after=args.resend_after,
-                            username=args.mqtt_username, password=password)
+                            username=args.mqtt_username, password=password, ca_file=args.mqtt_ca_file)
     server = waitress.create_server(central.app, host=args.host, port=args.port, threads=8)
 
     def stop(signum, frame):

@@ -29,12 +29,12 @@ class Central:
 
 def build_central(db_path: str, mqtt_url: str, resend_after: float = 30.0,
                   allocation_interval: float = 1.0, username: str | None = None,
-                  password: str | None = None) -> Central:
+                  password: str | None = None, ca_file: str | None = None) -> Central:
     """Migrate the database and wire the hub endpoint, the allocation retry pump and the app."""
     migrate(db_path)
     bus = bootstrap_bus(db_path)
     endpoint = HubSyncEndpoint(db_path, mqtt_url, apply_event, site_state_recorder(bus.handle),
-                               resend_after=resend_after, username=username, password=password)
+                               resend_after=resend_after, username=username, password=password, ca_file=ca_file)
     bus.on_commands_sent = endpoint.nudge  # the endpoint needs the bus first, so wire its nudge after
     endpoint.add_pump(AllocationRetryPump(db_path, lambda: bus.handle(AllocateWaitingOrders()),
                                           interval=allocation_interval))

@@ -12,7 +12,8 @@ from pathlib import Path
 from handheld.picker_sim import PickerSim
 
 from .mosquitto import INSTALL_HINT, MosquittoBroker, find_mosquitto, free_port
-from .processes import SAMPLE_DIR, central_process, edge_process, http_json, mint_enrolment_code, stock_map
+from .processes import (SAMPLE_DIR, add_dashboard_user, central_process, edge_process, http_json, mint_enrolment_code,
+                        stock_map)
 
 log = logging.getLogger("wes-demo")
 SITE = "DC01"
@@ -92,8 +93,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         central.start()
         edge.start()
+        lead_password = add_dashboard_user(workdir, SITE, "lead", "lead")
         print(f"\n  Central hub API   {central.url}/api/v1/orders   (OpenAPI: {central.url}/api/openapi.json)")
         print(f"  Site {SITE} edge    {edge.url}/   (handheld API: {edge.url}/api/v1, OpenAPI: {edge.url}/api/openapi.json)")
+        print(f"  Site dashboard    {edge.url}/   log in as lead, password {lead_password}")
         print(f"  MQTT broker       {broker.url}\n  Logs              {workdir}\n", flush=True)
         wait_for(lambda: http_json("GET", f"{central.url}/api/v1/sites/{SITE}/stock")[1].get("stock"), 60,
                  f"the centre to receive {SITE}'s stock")

@@ -7,6 +7,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from .broker_tls import tls_listener
+
 INSTALL_HINT = ("Mosquitto is not installed. Install it with `sudo apt-get install mosquitto` "
                 "(Debian/Ubuntu) or `brew install mosquitto` (macOS), then run this again.")
 
@@ -42,7 +44,8 @@ def wait_for_port(port: int, timeout: float = 10.0) -> bool:
 class MosquittoBroker:
     """A Mosquitto process bound to 127.0.0.1 with persistence off, stoppable and restartable."""
 
-    def __init__(self, port: int | None = None, workdir: str | None = None, access_kit: str | None = None):
+    def __init__(self, port: int | None = None, workdir: str | None = None, access_kit: str | None = None,
+                 tls_dir: str | None = None):
         self.binary = find_mosquitto()
         if not self.binary:
             raise RuntimeError(INSTALL_HINT)
@@ -50,11 +53,12 @@ class MosquittoBroker:
         self.workdir = Path(workdir or tempfile.mkdtemp(prefix="wes-mqtt-"))
         self.workdir.mkdir(parents=True, exist_ok=True)
         self.access_kit = Path(access_kit) if access_kit else None
+        self.tls_dir = Path(tls_dir) if tls_dir else None  # ca.crt, server.crt, server.key (wes-mqtt-access --tls)
         self.process: subprocess.Popen | None = None
 
     @property
     def url(self) -> str:
-        return f"mqtt://127.0.0.1:{self.port}"
+        return f"{'mqtts' if self.tls_dir else 'mqtt'}://127.0.0.1:{self.port}"
 
     def start(self) -> "MosquittoBroker":
         conf = self.workdir / "mosquitto.conf"
@@ -62,9 +66,11 @@ class MosquittoBroker:
         if self.access_kit:  # logins and ACL from wes-mqtt-access
             access = (f"allow_anonymous false\npassword_file {self.access_kit / 'passwords'}\n"
                       f"acl_file {self.access_kit / 'acl'}\n")
+        listener = (tls_listener(self.port, self.tls_dir, "127.0.0.1") if self.tls_dir
+                    else f"listener {self.port} 127.0.0.1\n")
         conf.write_text(
-            f"listener {self.port} 127.0.0.1\n{access}persistence false\n"
-            "max_queued_messages 100000\nlog_dest stderr\nlog_type error\nlog_type warning\n"
+            f"{listener}{access}persistence false\n"
+            "max_queued_messages 100000\nset_tcp_nodelay true\nlog_dest stderr\nlog_type error\nlog_type warning\n"
             + ("user root\n" if hasattr(os, "geteuid") and os.geteuid() == 0 else ""))
         with open(self.workdir / "mosquitto.log", "ab") as log:
             self.process = subprocess.Popen([self.binary, "-c", str(conf)], stdout=log, stderr=log,

@@ -3,6 +3,8 @@
 Each site may write only `wes/v1/<its site>/up/#` and read only `wes/v1/<its site>/down/#` (plus the
 centre's presence); the centre reads every site's `up` topics and writes their `down` topics. The
 MQTT user name of a site IS its site id, so the ACL needs one `pattern` line for all sites.
+With --tls it also writes a private CA, a broker certificate and a TLS listener (port 8883) into the config;
+the servers then take --mqtt-url mqtts://<broker>:8883 --mqtt-ca-file <out>/tls/ca.crt.
 """
 import argparse
 import re
@@ -11,6 +13,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from .broker_tls import tls_listener, write_private_ca
 from .mosquitto import find_mosquitto
 
 CENTRAL_USER = "central"
@@ -38,8 +41,12 @@ def passwd_binary() -> str:
     raise RuntimeError("mosquitto_passwd not found: install the mosquitto package")
 
 
-def write_access_kit(out_dir: str | Path, sites: list[str]) -> dict[str, str]:
-    """Write passwords, acl and one secret file per login into out_dir; return {user: password}."""
+def write_access_kit(out_dir: str | Path, sites: list[str], tls: bool = False, tls_names: list[str] | None = None,
+                     tls_port: int = 8883) -> dict[str, str]:
+    """Write passwords, acl and one secret file per login (with tls, a CA and broker cert) into out_dir.
+
+    Return {user: password}.
+    """
     bad = [site for site in sites if not SITE_ID.match(site) or site == CENTRAL_USER]
     if bad or not sites:
         raise ValueError(f"site ids must be short slugs (letters, digits, - and _), not {bad or 'none'}")
@@ -56,9 +63,12 @@ def write_access_kit(out_dir: str | Path, sites: list[str]) -> dict[str, str]:
         secret.write_text(password + "\n")
         secret.chmod(0o600)
     (out / "acl").write_text(ACL.format(central=CENTRAL_USER))
+    listener = "# Include from your broker config; run wes-mqtt-access with --tls for a TLS listener on WAN links.\n"
+    if tls:
+        write_private_ca(out / "tls", tls_names)
+        listener = "# TLS only: clients trust tls/ca.crt (--mqtt-ca-file).\n" + tls_listener(tls_port, out / "tls")
     (out / "mosquitto.conf").write_text(
-        "# Include from your broker config; add a TLS listener (port 8883, cafile/certfile/keyfile) for WAN links.\n"
-        "allow_anonymous false\n"
+        listener + "allow_anonymous false\n"
         f"password_file {passwords_file.resolve()}\nacl_file {(out / 'acl').resolve()}\n")
     return logins
 
@@ -68,13 +78,22 @@ def main(argv: list[str] | None = None) -> int:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--site", action="append", required=True, help="a site id (repeat for each site)")
     parser.add_argument("--out", required=True, help="folder for passwords, acl, mosquitto.conf and secrets/")
+    parser.add_argument("--tls", action="store_true",
+                        help="also write a private CA and broker certificate (tls/) and a TLS listener in mosquitto.conf")
+    parser.add_argument("--tls-host", action="append", default=[], metavar="NAME",
+                        help="another DNS name or IP address of the broker for its certificate (repeat; "
+                             "127.0.0.1 and localhost are always in it)")
+    parser.add_argument("--tls-port", type=int, default=8883, help="port of the TLS listener (default: %(default)s)")
     args = parser.parse_args(argv)
     try:
-        logins = write_access_kit(args.out, args.site)
+        logins = write_access_kit(args.out, args.site, tls=args.tls, tls_names=args.tls_host, tls_port=args.tls_port)
     except (ValueError, RuntimeError) as err:
         print(f"wes-mqtt-access: {err}", file=sys.stderr)
         return 2
     print(f"Wrote logins for {', '.join(logins)} to {args.out} (secrets/<user>.password, mode 600).")
+    if args.tls:
+        print(f"Wrote a private CA and the broker's certificate to {args.out}/tls: give clients tls/ca.crt "
+              "(--mqtt-ca-file) and keep tls/ca.key offline.")
     return 0
 
 

@@ -102,6 +102,16 @@ def mint_enrolment_code(workdir: Path, site: str, minutes: float = 30) -> str:
     return json.loads(result.stdout.strip().splitlines()[-1])["enrolment_code"]
 
 
+def add_dashboard_user(workdir: Path, site: str, username: str, role: str) -> str:
+    """Create a dashboard login the way an admin does (`wes-edge add-user`) and return its generated password."""
+    result = subprocess.run(
+        [sys.executable, "-m", "edge", "add-user", "--site", site, "--db", str(workdir / f"edge-{site}.db"),
+         "--username", username, "--role", role], capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
+    if result.returncode != 0:
+        raise RuntimeError(f"wes-edge add-user failed: {result.stderr.strip()}")
+    return result.stdout.strip().rsplit(": ", 1)[-1]
+
+
 def stock_map(rows: list[dict]) -> dict[tuple, int]:
     """Reduce stock rows to {(location, sku, lot): qty}, leaving out zero rows."""
     result: dict[tuple, int] = {}

@@ -1,7 +1,8 @@
-"""Command line of the edge server: serve, seed, enrolment-code, revoke-device."""
+"""Command line of the edge server: serve, seed, enrolment-code, revoke-device, add-user."""
 import argparse
 import json
 import logging
+import secrets
 import signal
 import sys
 import threading
@@ -10,6 +11,7 @@ from pathlib import Path
 from edge.adapters.migrations import WrongSite
 from edge.adapters.seed_file import SeedFileError
 from edge.domain.errors import DomainError
+from edge.domain.staff import ROLES
 
 log = logging.getLogger("edge")
 
@@ -40,6 +42,24 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--mqtt-username", metavar="NAME", help="user name for the broker")
     serve.add_argument("--mqtt-password-file", metavar="FILE",
                        help="file holding the broker password (never give the password itself on the command line)")
+    serve.add_argument("--mqtt-ca-file", metavar="FILE",
+                       help="CA certificate that signed the broker's (for mqtts:// URLs, e.g. from wes-mqtt-access --tls)")
+    serve.add_argument("--outbox-budget-mb", type=float, default=1024.0, metavar="MB",
+                       help="disk budget of unacknowledged events: alarm at 70%%, refuse new tasks at 95%% "
+                            "(default: %(default)s)")
+    serve.add_argument("--outbox-retention-hours", type=float, default=168.0, metavar="HOURS",
+                       help="keep acknowledged events this long before pruning them (default: %(default)s)")
+    serve.add_argument("--secure-cookies", action="store_true",
+                       help="mark dashboard cookies Secure (set it when a TLS proxy serves the edge over https)")
+    user = commands.add_parser("add-user", help="create a dashboard login (lead, integrator, admin or picker)",
+                               description="Create a login for the site dashboard. Without --password-file a random "
+                                           "password is made and printed once.")
+    user.add_argument("--site", required=True, help="site id, e.g. DC01")
+    user.add_argument("--db", required=True, help="path of the site's SQLite database (created if missing)")
+    user.add_argument("--username", required=True, help="login name: 2-40 lower-case letters, digits, . _ -")
+    user.add_argument("--role", required=True, choices=ROLES, help="what the login may do")
+    user.add_argument("--name", default="", help="display name (default: the login name)")
+    user.add_argument("--password-file", metavar="FILE", help="file holding the password (at least 10 characters)")
     code = commands.add_parser("enrolment-code", help="print a single-use code a handheld enrols with",
                                description="Mint a short-lived, single-use enrolment code for one handheld.")
     code.add_argument("--site", required=True, help="site id, e.g. DC01")
@@ -59,15 +79,15 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def read_password_file(path: str) -> str:
+def read_password_file(path: str, what: str = "MQTT password") -> str:
     """Return the password in a file (one line; the trailing newline is not part of it)."""
     try:
         password = Path(path).read_text(encoding="utf-8").rstrip("\r\n")
     except (OSError, UnicodeDecodeError) as err:
-        raise ValueError(f"cannot read the MQTT password file {path}: {getattr(err, 'strerror', None) or err}. "
+        raise ValueError(f"cannot read the {what} file {path}: {getattr(err, 'strerror', None) or err}. "
                          "Check the path and that this user may read it.") from None
     if not password:
-        raise ValueError(f"the MQTT password file {path} is empty: write the broker password into it.")
+        raise ValueError(f"the {what} file {path} is empty: write the password into it.")
     return password
 
 
@@ -78,11 +98,16 @@ def serve(args: argparse.Namespace) -> int:
 
     if args.mqtt_password_file and not args.mqtt_username:
         raise ValueError("--mqtt-password-file needs --mqtt-username.")
+    if args.outbox_budget_mb <= 0 or args.outbox_retention_hours < 0:
+        raise ValueError("--outbox-budget-mb must be more than 0 and --outbox-retention-hours at least 0.")
     password = read_password_file(args.mqtt_password_file) if args.mqtt_password_file else None
     app, endpoint = start_edge(args.site, args.db, args.mqtt_url, resend_after=args.resend_after,
                                seed_path=args.seed, device_auth=args.device_auth, lease_minutes=args.lease_minutes,
-                               devices_path=args.devices, mqtt_username=args.mqtt_username, mqtt_password=password)
-    server = create_server(app, host=args.host, port=args.port, threads=8)
+                               devices_path=args.devices, mqtt_username=args.mqtt_username, mqtt_password=password,
+                               outbox_budget_mb=args.outbox_budget_mb, outbox_retention_hours=args.outbox_retention_hours,
+                               mqtt_ca_file=args.mqtt_ca_file, secure_cookies=args.secure_cookies)
+    # A site has hundreds of handhelds, each keeping a connection open (waitress allows 100 by default).
+    server = create_server(app, host=args.host, port=args.port, threads=8, connection_limit=1000)
     stopping = threading.Event()
 
     def stop(signum, _frame) -> None:
@@ -134,7 +159,17 @@ def revoke_device(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"serve": serve, "seed": seed, "enrolment-code": enrolment_code, "revoke-device": revoke_device}
+def add_user(args: argparse.Namespace) -> int:
+    from edge.bootstrap import add_staff_user
+
+    password = read_password_file(args.password_file, "password") if args.password_file else secrets.token_urlsafe(12)
+    result = add_staff_user(args.db, args.site, args.username, args.role, password, args.name)
+    print(f"added {result['role']} {result['username']} at {args.site}"
+          + ("" if args.password_file else f"; password (shown once): {password}"))
+    return 0
+
+
+COMMANDS = {"add-user": add_user, "serve": serve, "seed": seed, "enrolment-code": enrolment_code, "revoke-device": revoke_device}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,5 +1,6 @@
 """Wire the edge's concrete parts together; the only module that knows them all."""
 import logging
+from datetime import datetime, timezone
 
 from flask import Flask
 
@@ -15,7 +16,9 @@ from edge.devices.registry import DeviceConfig, RegistryError, load_device_confi
 from edge.service.commands import CreateEnrolmentCode, RevokeDevice, SeedSite
 from edge.service.messagebus import MessageBus
 from protocols.labels import LabelError
+from sync.outbox_budget import OutboxPruner
 from sync.site_endpoint import SiteSyncEndpoint
+from sync.sqlite_store import write_transaction
 
 log = logging.getLogger(__name__)
 
@@ -63,10 +66,22 @@ def revoke_device(db_path: str, site_id: str, device_id: str) -> dict:
     return build_bus(db_path).handle(RevokeDevice(device_id))
 
 
+def add_staff_user(db_path: str, site_id: str, username: str, role: str, password: str,
+                   display_name: str = "") -> dict:
+    """Create a dashboard login (the CLI and the demo call this); raise StaffError when it is not acceptable."""
+    from edge.adapters.staff_accounts import add_staff
+
+    init_database(db_path, site_id)
+    with write_transaction(db_path) as db:
+        staff = add_staff(db, username, role, password, datetime.now(timezone.utc), display_name)
+    return {"username": staff.username, "role": staff.role, "display_name": staff.display_name}
+
+
 def start_edge(site_id: str, db_path: str, mqtt_url: str, *, resend_after: float = 30.0,
                seed_path: str | None = None, device_auth: str = "required", lease_minutes: float = 30.0,
                devices_path: str | None = None, mqtt_username: str | None = None,
-               mqtt_password: str | None = None) -> tuple[Flask, SiteSyncEndpoint]:
+               mqtt_password: str | None = None, secure_cookies: bool = False, outbox_budget_mb: float | None = None,
+               outbox_retention_hours: float = 168.0, mqtt_ca_file: str | None = None) -> tuple[Flask, SiteSyncEndpoint]:
     """Migrate (and seed), start the sync endpoint, build the app that nudges it after each write and,
     with a devices config, start the print queue worker. Stop everything with stop_edge(app, endpoint)."""
     from edge.web import create_app
@@ -77,11 +92,14 @@ def start_edge(site_id: str, db_path: str, mqtt_url: str, *, resend_after: float
     if devices_path:
         load_site_devices(devices_path, site_id, db_path)  # a bad config stops start-up before anything runs
     config = {"SITE_ID": site_id, "DB_PATH": db_path, "DEVICE_AUTH": device_auth, "LEASE_MINUTES": lease_minutes,
-              "DEVICE_CONFIG": devices_path}
+              "DEVICE_CONFIG": devices_path, "SESSION_COOKIE_SECURE": secure_cookies,
+              "OUTBOX_BUDGET_MB": outbox_budget_mb}
     endpoint = SiteSyncEndpoint(db_path, site_id, mqtt_url, apply_command, resend_after=resend_after,
-                                username=mqtt_username, password=mqtt_password)
+                                username=mqtt_username, password=mqtt_password, ca_file=mqtt_ca_file)
+    endpoint.link.add_pump(OutboxPruner(db_path, outbox_retention_hours))  # acked rows only, past the retention
     endpoint.start()
     app = create_app({**config, "SYNC": endpoint})
+    endpoint.link.add_pump(app.extensions["outbox_budget"].level)  # logs alarm/full even with no API traffic
     services = app.extensions["wes_edge"]
     if services.devices is not None:
         services.print_worker = PrintQueueWorker(PrintDispatcher(db_path, services.devices))

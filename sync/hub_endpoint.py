@@ -6,6 +6,7 @@ from typing import Callable
 from protocols.messages.envelope import AckV1Schema, MessageError, StateV1Schema, decode
 
 from . import topics
+from .health import dead_letter_counts, outbox_health
 from .link import SyncLink
 from .mqtt_paho import PahoTransport
 from .ports import ApplyFn
@@ -26,7 +27,8 @@ class HubSyncEndpoint:
 
     def __init__(self, db_path: str, mqtt_url: str, apply_event: ApplyFn,
                  on_site_state: Callable[[str, dict], None] = lambda site, state: None, *,
-                 resend_after: float = 30.0, username: str | None = None, password: str | None = None):
+                 resend_after: float = 30.0, username: str | None = None, password: str | None = None,
+                 ca_file: str | None = None):
         self.db_path = db_path
         self.on_site_state = on_site_state
         self.link = SyncLink("sync-hub")
@@ -36,13 +38,15 @@ class HubSyncEndpoint:
             "wes-central", mqtt_url,
             subscriptions=[f"{ALL_SITES}/up/events", f"{ALL_SITES}/up/state", f"{ALL_SITES}/up/cmdack"],
             on_message=self.link.deliver, on_connected=lambda: self.link.call(self._on_connected),
-            will=(topics.CENTRAL_STATE, self._state(False)), username=username, password=password)
+            will=(topics.CENTRAL_STATE, self._state(False)), username=username, password=password,
+            ca_file=ca_file)
         self.events = BatchReceiver(self.inbox, self.transport, apply_event, topics.down_ack)
         self.senders: dict[str, OutboxSender] = {}
         self.link.route(f"{ALL_SITES}/up/events", self._on_events)
         self.link.route(f"{ALL_SITES}/up/state", self._on_site_state)
         self.link.route(f"{ALL_SITES}/up/cmdack", self._on_cmdack)
         self.link.add_pump(self._pump_senders)
+        self.link.add_pump(self.events.expire_held)
 
     def start(self) -> None:
         self.link.start()
@@ -60,13 +64,19 @@ class HubSyncEndpoint:
         self.link.add_pump(pump)
 
     def health(self) -> dict:
+        """Say how sync stands: the link, dead letters, each site's event stream and command stream."""
         with read_connection(self.db_path) as conn:
-            (dead,) = conn.execute("SELECT COUNT(*) FROM sync_dead_letters").fetchone()
+            dead = dead_letter_counts(conn)
             cursors = [dict(r) for r in conn.execute("SELECT * FROM sync_inbox_cursor ORDER BY stream, epoch")]
-        return {"connected": self.transport.connected, "dead_letters": dead, "event_streams": cursors,
-                "command_streams": {site: {"peer_online": s.peer_online, "outbox_depth": s.store.depth(),
-                                           "acked_through_seq": s.store.acked_through()}
-                                    for site, s in self.senders.items()}}
+            commands = {site: {"peer_online": s.peer_online, **outbox_health(conn, site)}
+                        for site, s in self.senders.items()}
+        return {"connected": self.transport.connected, **dead, "event_streams": cursors,
+                "command_streams": commands}
+
+    def peer_online(self, site: str) -> bool | None:
+        """Say whether a site's retained state says it is online (None until it has said anything)."""
+        sender = self.senders.get(site)
+        return sender.peer_online if sender else None
 
     @staticmethod
     def _state(online: bool) -> bytes:

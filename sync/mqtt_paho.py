@@ -1,5 +1,7 @@
 """The paho-mqtt adapter: the only module that imports paho (see GOTCHAS.md for why each choice)."""
 import logging
+import socket
+import ssl
 import threading
 from typing import Callable
 from urllib.parse import urlparse
@@ -11,12 +13,26 @@ log = logging.getLogger(__name__)
 AUTH_FAILURES = {"Bad user name or password", "Not authorized", "Banned", "Client identifier not valid"}
 
 
+DEFAULT_PORTS = {"mqtt": 1883, "mqtts": 8883}
+
+
 def parse_mqtt_url(url: str) -> tuple[str, int]:
-    """Turn mqtt://host:port into (host, port); raise ValueError on anything else."""
+    """Turn mqtt://host:port or mqtts://host:port into (host, port); raise ValueError on anything else."""
     parsed = urlparse(url)
-    if parsed.scheme != "mqtt" or not parsed.hostname:
-        raise ValueError(f"MQTT URL must look like mqtt://127.0.0.1:1883, got {url!r}")
-    return parsed.hostname, parsed.port or 1883
+    if parsed.scheme not in DEFAULT_PORTS or not parsed.hostname:
+        raise ValueError(f"MQTT URL must look like mqtt://127.0.0.1:1883 or mqtts://broker:8883, got {url!r}")
+    return parsed.hostname, parsed.port or DEFAULT_PORTS[parsed.scheme]
+
+
+def tls_context(ca_file: str | None) -> ssl.SSLContext:
+    """Trust only our private CA when one is given (else the system's); always check the broker's name."""
+    try:
+        context = ssl.create_default_context(cafile=ca_file)
+    except (OSError, ssl.SSLError) as err:
+        raise ValueError(f"cannot read the MQTT CA file {ca_file}: {err}. Give the ca.crt that "
+                         "wes-mqtt-access --tls wrote.") from None
+    context.minimum_version = ssl.TLSVersion.TLSv1_2
+    return context
 
 
 class PahoTransport:
@@ -27,14 +43,20 @@ class PahoTransport:
 
     def __init__(self, client_id: str, url: str, subscriptions: list[str],
                  on_message: Callable[[str, bytes], None], on_connected: Callable[[], None] = lambda: None,
-                 will: tuple[str, bytes] | None = None, username: str | None = None, password: str | None = None):
+                 will: tuple[str, bytes] | None = None, username: str | None = None, password: str | None = None,
+                 ca_file: str | None = None):
         self.host, self.port = parse_mqtt_url(url)
+        self.tls = url.startswith("mqtts:")
+        if ca_file and not self.tls:
+            raise ValueError("--mqtt-ca-file needs an mqtts:// broker URL (TLS); use mqtts://host:8883.")
         self.subscriptions = list(subscriptions)
         self._on_message, self._on_connected = on_message, on_connected
         self._connected = threading.Event()
         self.auth_error: str | None = None
         self.client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=client_id,
                                   protocol=mqtt.MQTTv5)
+        if self.tls:
+            self.client.tls_set_context(tls_context(ca_file))
         if username:
             self.client.username_pw_set(username, password)
         if will:
@@ -79,6 +101,9 @@ class PahoTransport:
                     log.error("MQTT broker refused us (%s): check the site credentials; not retrying", reason_code)
                     client.disconnect()
                 return
+            sock = client.socket()
+            if isinstance(sock, socket.socket):  # acks are small: Nagle would hold each one ~40 ms
+                sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             for topic in self.subscriptions:
                 client.subscribe(topic, qos=1)
             self._connected.set()

@@ -2,10 +2,8 @@
 import logging
 import time
 from dataclasses import dataclass
-from datetime import datetime, timezone
 
-from protocols.messages.envelope import BatchV1Schema, encode
-
+from .batch_codec import encode_batch
 from .ports import OutboxStore, Transport
 
 log = logging.getLogger(__name__)
@@ -26,7 +24,7 @@ class OutboxSender:
     """
 
     def __init__(self, store: OutboxStore, transport: Transport, topic: str, site: str, *,
-                 batch_max: int = 500, batch_bytes: int = 256_000, window: int = 4,
+                 batch_max: int = 500, batch_bytes: int = 256_000, window: int = 8,
                  resend_after: float = 30.0, max_resend_after: float = 300.0, clock=time.monotonic):
         self.store, self.transport, self.topic, self.site = store, transport, topic, site
         self.batch_max, self.batch_bytes, self.window = batch_max, batch_bytes, window
@@ -37,6 +35,7 @@ class OutboxSender:
         self.inflight: list[InFlight] = []
         self.last_sent = store.acked_through()
         self.last_ack_at: float | None = None
+        self.restore_suspected = False
 
     def rewind(self, seq: int | None = None) -> None:
         """Forget what is in flight and resend everything after `seq` (default: last ack)."""
@@ -54,13 +53,21 @@ class OutboxSender:
         self.peer_online = online
 
     def on_ack(self, ack: dict) -> None:
-        """Apply a receiver ack: free rows up to acked_through_seq, rewind on resend_from."""
+        """Apply a receiver ack: free rows up to acked_through_seq, rewind on resend_from.
+
+        An ack beyond our last seq, or one naming a seq where the receiver holds another event,
+        means our database was restored from an older copy: see `_on_restored`.
+        """
         if ack["epoch"] != self.store.epoch():
             log.warning("%s: ignoring ack for epoch %s (ours is %s)", self.topic, ack["epoch"], self.store.epoch())
             return
         acked = ack["acked_through_seq"]
-        if acked > self.store.last_seq():
-            log.error("%s: receiver acked seq %s beyond our last seq %s", self.topic, acked, self.store.last_seq())
+        if ack.get("diverged_from") is not None:
+            self._on_diverged(ack["diverged_from"], acked)
+            return
+        receiver_hwm = max(acked, ack.get("receiver_hwm") or 0)
+        if receiver_hwm > self.store.last_seq():
+            self._on_restored(receiver_hwm)
             return
         if acked > self.store.acked_through():
             self.store.mark_acked(acked)
@@ -71,6 +78,43 @@ class OutboxSender:
             self.rewind(max(ack["resend_from"] - 1, acked))
         elif self.last_sent < acked:
             self.last_sent = acked
+        if self.restore_suspected and self.store.acked_through() == self.store.last_seq():
+            self._start_new_epoch(self.store.last_seq() + 1)
+
+    def _on_restored(self, receiver_hwm: int) -> None:
+        """Start a new epoch once every row we hold is confirmed to match the receiver's ledger.
+
+        The receiver holds seqs we do not have, so our later rows would reuse seqs it already
+        stored. Rows up to our own acked mark match; the rest are resent so the receiver can
+        compare their event ids (it answers `diverged_from` at the first one that differs).
+        """
+        log.warning("%s: receiver holds seq %s of epoch %s but our last is %s: database restored from a copy",
+                    self.topic, receiver_hwm, self.store.epoch(), self.store.last_seq())
+        self.restore_suspected = True
+        if self.store.acked_through() == self.store.last_seq():
+            self._start_new_epoch(self.store.last_seq() + 1)
+        else:
+            self.rewind()
+
+    def _on_diverged(self, seq: int, verified_through: int) -> None:
+        """Move rows from `seq` on into a new epoch if everything below it is known to match."""
+        own = self.store.acked_through()
+        if seq <= own:
+            log.error("%s: receiver says seq %s differs but we hold an ack through %s; ignoring",
+                      self.topic, seq, own)
+        elif verified_through == seq - 1 or own == seq - 1:
+            self._start_new_epoch(seq)
+        else:
+            self.rewind()  # resend from our ack mark so the receiver can find the first differing seq
+
+    def _start_new_epoch(self, from_seq: int) -> None:
+        old = self.store.epoch()
+        epoch = self.store.start_new_epoch(from_seq)
+        log.warning("%s: epoch %s ends at seq %s; rows from there on are resent as epoch %s",
+                    self.topic, old, from_seq - 1, epoch)
+        self.restore_suspected = False
+        self.resend_after = self.base_resend_after
+        self.rewind()
 
     def pump(self) -> int:
         """Publish pending rows while connected and the window allows; return events sent."""
@@ -84,24 +128,15 @@ class OutboxSender:
             self.resend_after = min(self.resend_after * 2, self.max_resend_after)
         sent = 0
         while len(self.inflight) < self.window:
-            rows = self.store.read_after(self.last_sent, self.batch_max)
+            rows = self.store.read_rows_after(self.last_sent, self.batch_max)
             if not rows:
                 break
-            payload = self._encode(rows)
+            payload = encode_batch(self.site, self.store.epoch(), rows)
             while len(payload) > self.batch_bytes and len(rows) > 1:
                 rows = rows[: max(1, len(rows) // 2)]
-                payload = self._encode(rows)
+                payload = encode_batch(self.site, self.store.epoch(), rows)
             self.transport.publish(self.topic, payload, qos=1)
-            self.inflight.append(InFlight(rows[0]["seq"], rows[-1]["seq"], now))
-            self.last_sent = rows[-1]["seq"]
+            self.inflight.append(InFlight(rows[0][0], rows[-1][0], now))
+            self.last_sent = rows[-1][0]
             sent += len(rows)
         return sent
-
-    def _encode(self, rows: list[dict]) -> bytes:
-        batch = {
-            "v": 1, "site": self.site, "epoch": self.store.epoch(),
-            "first_seq": rows[0]["seq"], "last_seq": rows[-1]["seq"],
-            "sent_at": datetime.now(timezone.utc).isoformat(timespec="milliseconds"),
-            "events": rows,
-        }
-        return encode(BatchV1Schema(), batch)

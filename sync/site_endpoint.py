@@ -5,6 +5,7 @@ import logging
 from protocols.messages.envelope import AckV1Schema, MessageError, StateV1Schema, decode
 
 from . import topics
+from .health import dead_letter_counts, outbox_health
 from .link import SyncLink
 from .mqtt_paho import PahoTransport
 from .ports import ApplyFn
@@ -21,7 +22,8 @@ class SiteSyncEndpoint:
     """Stream the site's outbox to the centre and apply the centre's commands exactly once."""
 
     def __init__(self, db_path: str, site: str, mqtt_url: str, apply_command: ApplyFn, *,
-                 resend_after: float = 30.0, username: str | None = None, password: str | None = None):
+                 resend_after: float = 30.0, username: str | None = None, password: str | None = None,
+                 ca_file: str | None = None):
         self.db_path, self.site = db_path, site
         self.central_online = False
         self.link = SyncLink(f"sync-{site}")
@@ -31,7 +33,8 @@ class SiteSyncEndpoint:
             f"wes-edge-{site}", mqtt_url,
             subscriptions=[topics.down_ack(site), topics.down_cmd(site), topics.CENTRAL_STATE],
             on_message=self.link.deliver, on_connected=lambda: self.link.call(self._on_connected),
-            will=(topics.up_state(site), self._state(online=False)), username=username, password=password)
+            will=(topics.up_state(site), self._state(online=False)), username=username, password=password,
+            ca_file=ca_file)
         self.sender = OutboxSender(self.outbox, self.transport, topics.up_events(site), site,
                                    resend_after=resend_after)
         self.commands = BatchReceiver(self.inbox, self.transport, apply_command, lambda s: topics.up_cmdack(s))
@@ -39,6 +42,7 @@ class SiteSyncEndpoint:
         self.link.route(topics.down_cmd(site), lambda t, p: self.commands.on_batch(t, site, p))
         self.link.route(topics.CENTRAL_STATE, self._on_central_state)
         self.link.add_pump(self.sender.pump)
+        self.link.add_pump(self.commands.expire_held)
 
     def start(self) -> None:
         self.link.start()
@@ -52,15 +56,11 @@ class SiteSyncEndpoint:
         self.link.nudge()
 
     def health(self) -> dict:
-        """Say how sync stands, for the API and the dashboard."""
+        """Say how sync stands, for the API and the dashboard (fields documented in docs/sync.md)."""
         with read_connection(self.db_path) as conn:
-            (dead,) = conn.execute("SELECT COUNT(*) FROM sync_dead_letters").fetchone()
-            cursor = conn.execute("SELECT acked_at FROM sync_outbox_cursor WHERE stream = ?", [UP_STREAM]).fetchone()
+            stream, dead = outbox_health(conn, UP_STREAM), dead_letter_counts(conn)
         return {"connected": self.transport.connected, "central_online": self.central_online,
-                "epoch": self.outbox.epoch(), "last_seq": self.outbox.last_seq(),
-                "acked_through_seq": self.outbox.acked_through(), "outbox_depth": self.outbox.depth(),
-                "last_ack_at": cursor["acked_at"] if cursor else None, "dead_letters": dead,
-                "auth_error": self.transport.auth_error}
+                "peer_online": self.central_online, **stream, **dead, "auth_error": self.transport.auth_error}
 
     def _state(self, online: bool) -> bytes:
         state = {"v": 1, "online": online, "epoch": self.outbox.epoch(), "ts": utc_now()}

@@ -1,12 +1,16 @@
 """SQLite adapters for the sync core: connection factory, outbox, inbox and dead letters."""
 import json
+import os
 import sqlite3
+import threading
 import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 from sqlite_utils import Database, Migrations
+
+from .batch_codec import data_json
 
 sync_migrations = Migrations("sync")
 
@@ -36,6 +40,26 @@ def m001_sync_tables(db: Database) -> None:
     """)
 
 
+@sync_migrations()
+def m003_outbox_epochs(db: Database) -> None:
+    """Key outbox rows by (stream, epoch, seq): a restored database starts a new epoch at seq 1."""
+    db.executescript("""
+    CREATE TABLE sync_outbox_keyed (
+        stream TEXT NOT NULL, seq INTEGER NOT NULL, event_id TEXT NOT NULL UNIQUE,
+        type TEXT NOT NULL, occurred_at TEXT NOT NULL, recorded_at TEXT NOT NULL,
+        device_id TEXT, op_id TEXT, data TEXT NOT NULL, epoch INTEGER NOT NULL DEFAULT 1,
+        PRIMARY KEY (stream, epoch, seq));
+    INSERT INTO sync_outbox_keyed
+        SELECT o.*, COALESCE((SELECT epoch FROM sync_outbox_cursor c WHERE c.stream = o.stream), 1)
+        FROM sync_outbox o;
+    DROP TABLE sync_outbox;
+    ALTER TABLE sync_outbox_keyed RENAME TO sync_outbox;
+    CREATE TABLE sync_outbox_epochs (
+        stream TEXT NOT NULL, epoch INTEGER NOT NULL, last_seq INTEGER NOT NULL, moved_from_seq INTEGER NOT NULL,
+        moved INTEGER NOT NULL, ended_at TEXT NOT NULL, PRIMARY KEY (stream, epoch));
+    """)
+
+
 def utc_now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
 
@@ -48,6 +72,54 @@ def connect(path: str) -> sqlite3.Connection:
     conn.execute("PRAGMA synchronous=FULL")
     conn.execute("PRAGMA foreign_keys=ON")
     return conn
+
+
+_pooled = threading.local()
+POOL_PATHS_PER_THREAD = 8
+
+
+@contextmanager
+def pooled_connection(path: str):
+    """Yield this thread's open connection to path, made by connect() once and reused by hot paths.
+
+    Opening a connection costs more than a small transaction. The file's identity is checked on each use, so a
+    database restored or replaced under the same path is reopened, never read through a stale handle. A nested use
+    on the same thread gets a connection of its own, closed afterwards.
+    """
+    conns = _pooled.__dict__.setdefault("conns", {})
+    entry = conns.get(path)
+    identity = _file_identity(path)
+    if entry is not None and entry[2]:  # already in use further up this thread's stack
+        conn = connect(path)
+        try:
+            yield conn
+        finally:
+            conn.close()
+        return
+    if entry is None or identity is None or entry[1] != identity:
+        if entry is not None:
+            entry[0].close()
+        entry = [connect(path), _file_identity(path), False]
+        conns[path] = entry
+        if len(conns) > POOL_PATHS_PER_THREAD:  # tests open many databases: keep only the most recent few
+            oldest = next(iter(conns))
+            if not conns[oldest][2]:
+                conns.pop(oldest)[0].close()
+    entry[2] = True
+    try:
+        yield entry[0]
+    finally:
+        entry[2] = False
+        if entry[0].in_transaction:  # the user failed mid-transaction: leave the connection clean
+            entry[0].execute("ROLLBACK")
+
+
+def _file_identity(path: str) -> tuple[int, int] | None:
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return None
+    return stat.st_dev, stat.st_ino
 
 
 @contextmanager
@@ -92,34 +164,56 @@ def ensure_stream(db: Database, stream: str, epoch: int = 1) -> None:
 def append_outbox(db: Database, stream: str, events: list[OutgoingEvent]) -> list[int]:
     """Append events to a stream inside the caller's open transaction; return their seqs.
 
-    Seqs are gap-free per stream because rows are only ever added inside a write transaction.
+    Seqs are gap-free per (stream, epoch) because rows are only ever added inside a write transaction.
     """
     ensure_stream(db, stream)
-    (last,) = db.execute("SELECT COALESCE(MAX(seq), 0) FROM sync_outbox WHERE stream = ?", [stream]).fetchone()
-    now, seqs = utc_now(), []
-    for offset, event in enumerate(events, start=1):
-        seq = last + offset
-        db.execute(
-            "INSERT INTO sync_outbox (stream, seq, event_id, type, occurred_at, recorded_at, device_id, op_id, data)"
-            " VALUES (?,?,?,?,?,?,?,?,?)",
-            [stream, seq, event.event_id, event.type, event.occurred_at or now, now,
-             event.device_id, event.op_id, json.dumps(event.data, separators=(",", ":"))])
-        seqs.append(seq)
+    (epoch,) = db.execute("SELECT epoch FROM sync_outbox_cursor WHERE stream = ?", [stream]).fetchone()
+    (last,) = db.execute("SELECT COALESCE(MAX(seq), 0) FROM sync_outbox WHERE stream = ? AND epoch = ?",
+                         [stream, epoch]).fetchone()
+    now = utc_now()
+    seqs = list(range(last + 1, last + 1 + len(events)))
+    db.conn.executemany(
+        "INSERT INTO sync_outbox (stream, epoch, seq, event_id, type, occurred_at, recorded_at, device_id, op_id, data)"
+        " VALUES (?,?,?,?,?,?,?,?,?,?)",
+        [(stream, epoch, seq, event.event_id, event.type, event.occurred_at or now, now, event.device_id,
+          event.op_id, json.dumps(event.data, separators=(",", ":"))) for seq, event in zip(seqs, events)])
     return seqs
 
 
+@contextmanager
+def pooled_write(path: str, synchronous: str = "FULL"):
+    """Yield this thread's pooled connection inside BEGIN IMMEDIATE; commit on success, else roll back."""
+    with pooled_connection(path) as conn:
+        if synchronous != "FULL":
+            conn.execute(f"PRAGMA synchronous={synchronous}")
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            yield conn
+            conn.execute("COMMIT")
+        finally:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            if synchronous != "FULL":
+                conn.execute("PRAGMA synchronous=FULL")
+
+
 class SqliteOutboxStore:
-    """The send side of one stream, read and acked through short-lived connections."""
+    """The send side of one stream, read and acked through the thread's pooled connection."""
+
+    ROW_COLUMNS = "seq, event_id, type, occurred_at, recorded_at, device_id, op_id, data"
 
     def __init__(self, path: str, stream: str):
         self.path, self.stream = path, stream
-        with write_transaction(path) as db:
-            ensure_stream(db, stream)
+        with pooled_write(path) as conn:
+            ensure_stream(Database(conn), stream)
         self._epoch = self._cursor()["epoch"]
 
+    def _read(self, sql: str, params: list) -> list:
+        with pooled_connection(self.path) as conn:
+            return conn.execute(sql, params).fetchall()
+
     def _cursor(self):
-        with read_connection(self.path) as conn:
-            return conn.execute("SELECT * FROM sync_outbox_cursor WHERE stream = ?", [self.stream]).fetchone()
+        return self._read("SELECT * FROM sync_outbox_cursor WHERE stream = ?", [self.stream])[0]
 
     def epoch(self) -> int:
         return self._epoch
@@ -128,73 +222,138 @@ class SqliteOutboxStore:
         return self._cursor()["acked_through"]
 
     def last_seq(self) -> int:
-        with read_connection(self.path) as conn:
-            (seq,) = conn.execute("SELECT COALESCE(MAX(seq), 0) FROM sync_outbox WHERE stream = ?",
-                                  [self.stream]).fetchone()
-        return seq
+        return self._read("SELECT COALESCE(MAX(seq), 0) FROM sync_outbox WHERE stream = ? AND epoch = ?",
+                          [self.stream, self._epoch])[0][0]
 
     def depth(self) -> int:
         return self.last_seq() - self.acked_through()
 
+    def read_rows_after(self, seq: int, limit: int) -> list[tuple]:
+        """Return up to `limit` rows of the current epoch after `seq`, with `data` still JSON text."""
+        return self._read(f"SELECT {self.ROW_COLUMNS} FROM sync_outbox WHERE stream = ? AND epoch = ? AND seq > ?"
+                          " ORDER BY seq LIMIT ?", [self.stream, self._epoch, seq, limit])
+
     def read_after(self, seq: int, limit: int) -> list[dict]:
-        with read_connection(self.path) as conn:
-            rows = conn.execute(
-                "SELECT seq, event_id, type, occurred_at, recorded_at, device_id, op_id, data FROM sync_outbox"
-                " WHERE stream = ? AND seq > ? ORDER BY seq LIMIT ?", [self.stream, seq, limit]).fetchall()
-        return [dict(row, data=json.loads(row["data"])) for row in rows]
+        return [dict(row, data=json.loads(row["data"])) for row in self.read_rows_after(seq, limit)]
 
     def mark_acked(self, seq: int) -> None:
+        # The ack mark is a hint: if a power cut loses its last update, those rows are resent and the
+        # receiver drops them as duplicates. So it need not wait for fsync (the outbox rows still do).
+        with pooled_write(self.path, synchronous="NORMAL") as conn:
+            conn.execute("UPDATE sync_outbox_cursor SET acked_through = MAX(acked_through, ?), acked_at = ?"
+                         " WHERE stream = ? AND epoch = ?", [seq, utc_now(), self.stream, self._epoch])
+
+    def start_new_epoch(self, from_seq: int) -> int:
+        """Move this epoch's rows from `from_seq` on into a new epoch (renumbered from 1); return the epoch.
+
+        Rows below `from_seq` are known to be in the receiver's ledger; the rest never reached it
+        under their old numbers, so they travel again as the new epoch's first seqs.
+        """
         with write_transaction(self.path) as db:
-            db.execute("UPDATE sync_outbox_cursor SET acked_through = MAX(acked_through, ?), acked_at = ?"
-                       " WHERE stream = ?", [seq, utc_now(), self.stream])
+            conn = db.conn
+            (epoch,) = conn.execute("SELECT epoch FROM sync_outbox_cursor WHERE stream = ?", [self.stream]).fetchone()
+            if epoch == self._epoch:
+                (top,) = conn.execute("SELECT MAX(epoch) FROM sync_outbox WHERE stream = ?", [self.stream]).fetchone()
+                new = max(epoch, top or 0) + 1
+                moved = conn.execute("UPDATE sync_outbox SET epoch = ?, seq = seq - ? WHERE stream = ? AND epoch = ?"
+                                     " AND seq >= ?", [new, from_seq - 1, self.stream, epoch, from_seq]).rowcount
+                conn.execute("INSERT OR REPLACE INTO sync_outbox_epochs VALUES (?,?,?,?,?,?)",
+                             [self.stream, epoch, from_seq - 1, from_seq, moved, utc_now()])
+                conn.execute("UPDATE sync_outbox_cursor SET epoch = ?, acked_through = 0 WHERE stream = ?",
+                             [new, self.stream])
+                epoch = new
+        self._epoch = epoch
+        return epoch
 
 
 class EventRejected(ValueError):
     """Raise from an apply function when an event is valid on the wire but cannot be applied."""
 
 
+@dataclass
+class InboxResult:
+    """What one batch did: the new high-water mark, a gap before it, or where the sender's stream differs."""
+
+    hwm: int
+    gap: bool = False
+    diverged_from: int | None = None
+    verified_through: int = 0
+
+
 class SqliteInboxStore:
     """The receive side: each event is applied once, in seq order, with its ledger row."""
+
+    LEDGER_INSERT = ("INSERT INTO sync_inbox (stream, epoch, seq, event_id, type, occurred_at, recorded_at,"
+                     " device_id, op_id, data, received_at, outcome, reason) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)")
 
     def __init__(self, path: str):
         self.path = path
 
     def hwm(self, stream: str, epoch: int) -> int:
-        with read_connection(self.path) as conn:
+        with pooled_connection(self.path) as conn:
             row = conn.execute("SELECT hwm FROM sync_inbox_cursor WHERE stream = ? AND epoch = ?",
                                [stream, epoch]).fetchone()
         return row["hwm"] if row else 0
 
     def apply_batch(self, stream: str, epoch: int, events: list[dict], apply) -> tuple[int, bool]:
         """Apply the events past the high-water mark in one transaction; return (hwm, gap)."""
-        gap = False
-        with write_transaction(self.path) as db:
-            db.execute("INSERT OR IGNORE INTO sync_inbox_cursor (stream, epoch) VALUES (?, ?)", [stream, epoch])
-            (hwm,) = db.execute("SELECT hwm FROM sync_inbox_cursor WHERE stream = ? AND epoch = ?",
-                                [stream, epoch]).fetchone()
-            for event in sorted(events, key=lambda e: e["seq"]):
-                if event["seq"] <= hwm:
-                    continue  # already stored: a harmless duplicate
-                if event["seq"] > hwm + 1:
-                    gap = True
-                    break
-                outcome, reason = "applied", None
-                try:
-                    with db.atomic():  # a savepoint: a rejected event leaves no partial effects
-                        apply(db, stream, event)
-                except EventRejected as err:
-                    outcome, reason = "rejected", str(err)
-                    self._dead_letter_in(db, f"{stream}#{epoch}:{event['seq']}", json.dumps(event), str(err))
-                db.execute(
-                    "INSERT INTO sync_inbox (stream, epoch, seq, event_id, type, occurred_at, recorded_at,"
-                    " device_id, op_id, data, received_at, outcome, reason) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                    [stream, epoch, event["seq"], event["event_id"], event["type"], event["occurred_at"],
-                     event["recorded_at"], event.get("device_id"), event.get("op_id"),
-                     json.dumps(event["data"], separators=(",", ":")), utc_now(), outcome, reason])
-                hwm = event["seq"]
-            db.execute("UPDATE sync_inbox_cursor SET hwm = ?, updated_at = ? WHERE stream = ? AND epoch = ?",
-                       [hwm, utc_now(), stream, epoch])
-        return hwm, gap
+        result = self.receive(stream, epoch, events, apply)
+        return result.hwm, result.gap
+
+    def receive(self, stream: str, epoch: int, events: list[dict], apply) -> InboxResult:
+        """Check resent events against the ledger, then apply the new ones in one transaction.
+
+        A resent seq whose event_id differs from the ledger's means the sender's database was
+        restored: nothing is applied and the first differing seq is reported.
+        """
+        events = sorted(events, key=lambda e: e["seq"])
+        with pooled_write(self.path) as conn:
+            conn.execute("INSERT OR IGNORE INTO sync_inbox_cursor (stream, epoch) VALUES (?, ?)", [stream, epoch])
+            (hwm,) = conn.execute("SELECT hwm FROM sync_inbox_cursor WHERE stream = ? AND epoch = ?",
+                                  [stream, epoch]).fetchone()
+            resent = [e for e in events if e["seq"] <= hwm]
+            if resent:
+                stored = dict(conn.execute(
+                    "SELECT seq, event_id FROM sync_inbox WHERE stream = ? AND epoch = ? AND seq BETWEEN ? AND ?",
+                    [stream, epoch, resent[0]["seq"], resent[-1]["seq"]]).fetchall())
+                for event in resent:
+                    if stored.get(event["seq"]) != event["event_id"]:
+                        return InboxResult(hwm, diverged_from=event["seq"], verified_through=event["seq"] - 1
+                                           if event is not events[0] else 0)
+            fresh = [e for e in events if e["seq"] > hwm]
+            if fresh and fresh[0]["seq"] > hwm + 1:
+                return InboxResult(hwm, gap=True, verified_through=min(hwm, events[-1]["seq"]))
+            if fresh:
+                outcomes = self._apply_all(Database(conn), stream, epoch, fresh, apply)
+                now = utc_now()
+                conn.executemany(self.LEDGER_INSERT, [
+                    (stream, epoch, e["seq"], e["event_id"], e["type"], e["occurred_at"], e["recorded_at"],
+                     e.get("device_id"), e.get("op_id"), data_json(e["data"]), now,
+                     outcome, reason) for e, (outcome, reason) in zip(fresh, outcomes)])
+                hwm = fresh[-1]["seq"]
+                conn.execute("UPDATE sync_inbox_cursor SET hwm = ?, updated_at = ? WHERE stream = ? AND epoch = ?",
+                             [hwm, now, stream, epoch])
+        return InboxResult(hwm, verified_through=min(hwm, events[-1]["seq"]) if events else hwm)
+
+    def _apply_all(self, db: Database, stream: str, epoch: int, events: list[dict], apply) -> list[tuple]:
+        """Apply events in one savepoint; only if one is rejected, redo them one savepoint each."""
+        try:
+            with db.atomic():
+                for event in events:
+                    apply(db, stream, event)
+            return [("applied", None)] * len(events)
+        except EventRejected:
+            pass  # rolled back: redo event by event so the rejected one leaves no partial effects
+        outcomes = []
+        for event in events:
+            try:
+                with db.atomic():
+                    apply(db, stream, event)
+                outcomes.append(("applied", None))
+            except EventRejected as err:
+                outcomes.append(("rejected", str(err)))
+                self._dead_letter_in(db, f"{stream}#{epoch}:{event['seq']}", json.dumps(event), str(err))
+        return outcomes
 
     def dead_letter(self, topic: str, payload: bytes, reason: str) -> None:
         with write_transaction(self.path) as db:
@@ -204,3 +363,19 @@ class SqliteInboxStore:
     def _dead_letter_in(db: Database, topic: str, payload: str, reason: str) -> None:
         db.execute("INSERT INTO sync_dead_letters (topic, payload, reason, received_at) VALUES (?,?,?,?)",
                    [topic, payload, reason, utc_now()])
+
+
+@sync_migrations()
+def m002_dead_letter_review(db: Database) -> None:
+    """Give dead letters a status (open, replayed, discarded) and an audit trail of who did what."""
+    db.executescript("""
+    ALTER TABLE sync_dead_letters ADD COLUMN status TEXT NOT NULL DEFAULT 'open';
+    ALTER TABLE sync_dead_letters ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE sync_dead_letters ADD COLUMN resolved_at TEXT;
+    ALTER TABLE sync_dead_letters ADD COLUMN resolved_by TEXT;
+    ALTER TABLE sync_dead_letters ADD COLUMN resolution TEXT;
+    CREATE INDEX sync_dead_letters_status ON sync_dead_letters (status, id);
+    CREATE TABLE sync_dead_letter_audit (
+        id INTEGER PRIMARY KEY, dead_letter_id INTEGER NOT NULL REFERENCES sync_dead_letters (id),
+        action TEXT NOT NULL, outcome TEXT NOT NULL, actor TEXT NOT NULL, at TEXT NOT NULL, note TEXT);
+    """)

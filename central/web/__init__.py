@@ -1,7 +1,7 @@
 """Flask application factory of the centre."""
 from flask import Flask
 
-from .errors import CentralApi, register_error_handlers
+from .errors import CentralApi, refuse_too_deep_json, register_error_handlers
 from .runtime import CentralServices
 
 MAX_BODY_BYTES = 256 * 1024
@@ -27,8 +27,9 @@ def create_app(config: dict, bus=None) -> Flask:
     app.extensions["central"] = CentralServices(bus=bus, db_path=db_path, sync=sync)
 
     api = CentralApi(app)
-    from .api import items, orders, sites, status
-    for module in (orders, sites, items, status):
+    from .api import items, orders, sites, status, sync_ops
+    for module in (orders, sites, items, status, sync_ops):
         api.register_blueprint(module.blp)
     register_error_handlers(app)
+    app.before_request(refuse_too_deep_json)
     return app

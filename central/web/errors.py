@@ -8,6 +8,7 @@ from flask_smorest import Api
 from werkzeug.exceptions import HTTPException
 
 from central.domain.errors import DuplicateOrder, DuplicateSite, InvalidOrder, UnknownItem
+from protocols.messages.api_error import ApiErrorV1Schema
 
 log = logging.getLogger(__name__)
 
@@ -38,8 +39,21 @@ def error_body(code: int, error: str, message: str, errors: dict | None = None) 
     return body
 
 
+def refuse_too_deep_json() -> None:
+    """Refuse a JSON body nested so deeply that parsing it would exhaust the stack (the parsers would crash)."""
+    if request.is_json and request.content_length:
+        try:
+            json.loads(request.get_data(cache=True))
+        except RecursionError:
+            raise ApiError(400, "bad_json", "The JSON body is nested too deeply. Send a flat JSON object.") from None
+        except ValueError:
+            pass  # ordinary malformed JSON is reported by the argument parser with its usual answer
+
+
 class CentralApi(Api):
     """flask-smorest Api whose HTTP errors (422 validation included) use the project's error shape."""
+
+    ERROR_SCHEMA = ApiErrorV1Schema
 
     def handle_http_exception(self, error: HTTPException):
         code = error.code or 500

@@ -82,6 +82,21 @@ def m004_order_dock_door(db: Database) -> None:
     db.execute("ALTER TABLE orders ADD COLUMN dock_door TEXT NOT NULL DEFAULT ''")
 
 
+@edge_migrations()
+def m005_staff_and_audit(db: Database) -> None:
+    db.executescript("""
+    CREATE TABLE staff (
+        username TEXT PRIMARY KEY, display_name TEXT NOT NULL, role TEXT NOT NULL, password_hash TEXT NOT NULL,
+        active INTEGER NOT NULL DEFAULT 1, created_at TEXT NOT NULL, last_login_at TEXT NOT NULL DEFAULT '',
+        failed_logins INTEGER NOT NULL DEFAULT 0, locked_until TEXT NOT NULL DEFAULT '');
+    CREATE TABLE audit_log (
+        id INTEGER PRIMARY KEY, at TEXT NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL, subject TEXT NOT NULL,
+        reason TEXT NOT NULL DEFAULT '', detail TEXT NOT NULL DEFAULT '{}');
+    CREATE INDEX audit_log_subject ON audit_log (subject, id);
+    CREATE TABLE site_secrets (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+    """)
+
+
 class WrongSite(RuntimeError):
     """Raise when a database made for one site is opened for another."""
 

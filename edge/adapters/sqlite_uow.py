@@ -7,7 +7,7 @@ from edge.devices.registry import DeviceConfig
 from edge.domain.events import Event
 from edge.service.unit_of_work import Origin, UnitOfWork
 from protocols.messages.site_events import load_site_event_data
-from sync.sqlite_store import OutgoingEvent, append_outbox, connect, utc_now
+from sync.sqlite_store import OutgoingEvent, append_outbox, pooled_connection, utc_now
 
 from . import sqlite_repositories as repos
 from .sqlite_labels import SqliteCartonLabels
@@ -30,13 +30,15 @@ class SqliteUnitOfWork(UnitOfWork):
         self.db_path, self._joined, self._on_commit, self._clock = db_path, db, on_commit, clock
         self._devices = devices
         self._conn = None
+        self._lease = None
 
     def __enter__(self) -> "SqliteUnitOfWork":
         super().__enter__()
         if self._joined is not None:
             self.db = self._joined
         else:
-            self._conn = connect(self.db_path)
+            self._lease = pooled_connection(self.db_path)
+            self._conn = self._lease.__enter__()
             self._conn.execute("BEGIN IMMEDIATE")  # take the write lock now, not on the first write
             self.db = Database(self._conn)
         (self.site_id,) = self.db.execute("SELECT site_id FROM site_meta WHERE id = 1").fetchone()
@@ -59,9 +61,9 @@ class SqliteUnitOfWork(UnitOfWork):
         try:
             super().__exit__(*exc)
         finally:
-            if self._conn is not None:
-                self._conn.close()
-                self._conn = None
+            if self._lease is not None:
+                self._lease.__exit__(None, None, None)  # hands the connection back (rolled back if still open)
+                self._conn = self._lease = None
 
     def _commit(self, events: list[tuple[Event, Origin]]) -> None:
         outgoing = []

@@ -6,7 +6,7 @@ from flask import Flask
 from edge.domain.errors import DomainError
 from edge.service.messagebus import MessageBus
 
-from .errors import ApiRefusal, EdgeApi, handle_api_refusal, handle_domain_error
+from .errors import ApiRefusal, EdgeApi, handle_api_refusal, handle_domain_error, refuse_too_deep_json
 
 MAX_BODY_BYTES = 256 * 1024
 
@@ -33,8 +33,9 @@ def create_app(config: dict, bus: MessageBus | None = None) -> Flask:
     from edge.adapters.migrations import init_database
     from edge.bootstrap import build_bus, load_site_devices
 
-    from .api import enrolment, orders, picking, sessions, status
+    from .api import enrolment, orders, picking, sessions, status, sync_ops
     from .dashboard import dashboard
+    from .staff_auth import init_staff_auth
 
     app = Flask(__name__)
     app.json.sort_keys = False  # keep fields in the order the API documents them
@@ -52,8 +53,12 @@ def create_app(config: dict, bus: MessageBus | None = None) -> Flask:
     # Registered after EdgeApi so our shape wins over flask-smorest's default error handler.
     app.register_error_handler(DomainError, handle_domain_error)
     app.register_error_handler(ApiRefusal, handle_api_refusal)
-    for blueprint in (enrolment.blp, sessions.blp, picking.blp, orders.blp, status.public):
+    app.before_request(refuse_too_deep_json)
+    for blueprint in (enrolment.blp, sessions.blp, picking.blp, orders.blp, status.public, sync_ops.public):
         api.register_blueprint(blueprint, url_prefix="/api/v1")
+    api.register_blueprint(sync_ops.lead, url_prefix="/api/v1")  # dashboard session: CSRF applies
+    init_staff_auth(app, db_path)
+    sync_ops.install(app)  # the outbox budget, and its guard on the views that hand out new work
     app.register_blueprint(dashboard)
     # Liveness at the root too, where load balancers and the centre's launcher look for it.
     app.add_url_rule("/health", "health", lambda: {"status": "ok", "site": site_id})

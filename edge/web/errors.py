@@ -1,11 +1,15 @@
 """Turn every refusal, ours or the framework's, into the one JSON error shape with operator text."""
+import json
 import logging
+
+from flask import request
 
 from flask_smorest import Api
 from werkzeug.exceptions import HTTPException
 
 from edge.domain.errors import DomainError
 from edge.service.outcomes import error_body, status_for
+from protocols.messages.api_error import ApiErrorV1Schema
 
 log = logging.getLogger(__name__)
 
@@ -28,8 +32,21 @@ class ApiRefusal(Exception):
         self.status, self.code, self.message = status, code, message
 
 
+def refuse_too_deep_json() -> None:
+    """Refuse a JSON body nested so deeply that parsing it would exhaust the stack (the parsers would crash)."""
+    if request.is_json and request.content_length:
+        try:
+            json.loads(request.get_data(cache=True))
+        except RecursionError:
+            raise ApiRefusal(400, "bad_json", "The JSON body is nested too deeply. Send a flat JSON object.") from None
+        except ValueError:
+            pass  # ordinary malformed JSON is reported by the argument parser with its usual answer
+
+
 class EdgeApi(Api):
     """flask-smorest's Api with our error shape for its validation and HTTP errors."""
+
+    ERROR_SCHEMA = ApiErrorV1Schema
 
     def handle_http_exception(self, error: HTTPException):
         code, message = HTTP_ERRORS.get(error.code, ("http_error", error.description or error.name))

@@ -1,5 +1,5 @@
 """Request schemas of the handheld API; unknown fields are refused."""
-from marshmallow import RAISE, Schema, ValidationError, fields, post_load, validate
+from marshmallow import RAISE, Schema, fields, post_load, validate
 
 from protocols.status import ORDER_STATUSES
 
@@ -103,13 +103,16 @@ class EnrolmentV1Schema(_Strict):
     device_id = fields.String(required=True, validate=CODE)
 
 
+ONE_STATUS = "(" + "|".join(ORDER_STATUSES) + ")"
+
+
 class OrderFilterV1Schema(_Strict):
-    status = fields.String(metadata={"description": "comma-separated order statuses, e.g. picked,short"})
+    status = fields.String(
+        validate=validate.Regexp(f"^{ONE_STATUS}(,{ONE_STATUS})*$",
+                                 error=f"unknown status; use one or more of {', '.join(ORDER_STATUSES)}, "
+                                       "separated by commas"),
+        metadata={"description": "comma-separated order statuses, e.g. picked,short"})
 
     @post_load
     def split(self, data, **kwargs):
-        statuses = [s.strip() for s in data.get("status", "").split(",") if s.strip()]
-        unknown = [s for s in statuses if s not in ORDER_STATUSES]
-        if unknown:
-            raise ValidationError({"status": [f"unknown status {', '.join(unknown)}; use {', '.join(ORDER_STATUSES)}"]})
-        return {"statuses": statuses}
+        return {"statuses": [s for s in data.get("status", "").split(",") if s]}

@@ -2,6 +2,7 @@
 
 Commands travel in the same batch envelope as events; their `seq` is the per-site `cmd_seq`.
 """
+import functools
 from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
 CODE = validate.Length(min=1, max=64)
@@ -57,6 +58,12 @@ def load_central_command_data(command_type: str, data: dict) -> dict:
     if schema is None:
         raise ValueError(f"unknown command type {command_type!r}")
     try:
-        return schema().load(data)
+        return _loader(schema).load(data)
     except ValidationError as err:
         raise ValueError(f"invalid {command_type} data: {err.messages}") from None
+
+
+@functools.cache
+def _loader(schema: type[Schema]) -> Schema:
+    # Building a schema instance costs more than loading with it; instances are safe to reuse.
+    return schema()

@@ -56,6 +56,10 @@ class AckV1Schema(Schema):
     epoch = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
     acked_through_seq = fields.Integer(required=True, strict=True, validate=validate.Range(min=0))
     resend_from = fields.Integer(load_default=None, allow_none=True, strict=True)
+    # set when a resent seq carries another event than the ledger holds: the sender's database was restored
+    diverged_from = fields.Integer(load_default=None, allow_none=True, strict=True, validate=validate.Range(min=1))
+    # the receiver's high-water mark when answering the sender's presence: a hint, it acknowledges nothing
+    receiver_hwm = fields.Integer(load_default=None, allow_none=True, strict=True, validate=validate.Range(min=0))
 
 
 class StateV1Schema(Schema):
@@ -86,6 +90,8 @@ def decode(schema: Schema, payload: bytes) -> dict:
         raw = json.loads(payload.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as err:
         raise MessageError(f"not JSON: {err}") from None
+    except RecursionError:
+        raise MessageError("not JSON we accept: nested too deeply") from None
     if not isinstance(raw, dict):
         raise MessageError("payload must be a JSON object")
     try:

@@ -4,6 +4,8 @@ Each event's `data` is validated by the schema registered for its `type`. Stock 
 signed quantities per (location, sku, lot) with a reason: the centre's inventory for a site is
 the sum of its deltas, so applying them is commutative and exactly-once with the ledger dedupe.
 """
+import functools
+
 from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
 from protocols.status import ORDER_STATUSES
@@ -95,6 +97,12 @@ def load_site_event_data(event_type: str, data: dict) -> dict:
     if schema is None:
         raise ValueError(f"unknown site event type {event_type!r}")
     try:
-        return schema().load(data)
+        return _loader(schema).load(data)
     except ValidationError as err:
         raise ValueError(f"invalid {event_type} data: {err.messages}") from None
+
+
+@functools.cache
+def _loader(schema: type[Schema]) -> Schema:
+    # Building a schema instance costs more than loading with it; instances are safe to reuse.
+    return schema()

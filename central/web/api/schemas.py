@@ -29,16 +29,15 @@ class CreateOrderSchema(StrictSchema):
                         validate=validate.Length(min=1, max=MAX_LINES))
 
 
-class OrderFilterSchema(StrictSchema):
-    status = fields.String(validate=validate.OneOf(ORDER_STATUSES))
-    site = fields.String(validate=CODE)
-    limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=1000))
-    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
-
-
 class PageSchema(StrictSchema):
     limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=1000))
-    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
+    # SQLite integers are 64-bit: a larger offset would fail in the database instead of being refused here.
+    offset = fields.Integer(load_default=0, validate=validate.Range(min=0, max=2**62))
+
+
+class OrderFilterSchema(PageSchema):
+    status = fields.String(validate=validate.OneOf(ORDER_STATUSES))
+    site = fields.String(validate=CODE)
 
 
 class OrderLineSchema(Schema):

@@ -7,7 +7,7 @@ from edge.domain.catalogue import token_digest
 from edge.domain.enrolment import device_token_site
 from edge.domain.errors import DeviceMismatch, DeviceNotEnrolled, DeviceOfOtherSite, DeviceRevoked
 from edge.service.outcomes import Outcome
-from sync.sqlite_store import read_connection
+from sync.sqlite_store import pooled_connection
 
 from ..errors import ApiRefusal
 
@@ -37,7 +37,7 @@ def require_device() -> None:
     token_site = device_token_site(token)
     if token_site and token_site != site:
         raise DeviceOfOtherSite(token_site, site)
-    with read_connection(services().db_path) as conn:
+    with pooled_connection(services().db_path) as conn:
         device = device_for_token(conn, token_digest(token))
     if device is None:
         raise DeviceNotEnrolled()
@@ -52,7 +52,7 @@ def require_picker() -> None:
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
     picker = None
     if scheme.lower() == "bearer" and token.strip():
-        with read_connection(services().db_path) as conn:
+        with pooled_connection(services().db_path) as conn:
             picker = picker_for_token(conn, token_digest(token.strip()))
     if picker is None:
         raise ApiRefusal(401, "not_signed_in", "You are not signed in or your session ended. "

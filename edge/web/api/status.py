@@ -1,4 +1,4 @@
-"""How the site stands: stock, metrics, sync health and liveness."""
+"""How the site stands: stock, metrics and liveness (sync health is in sync_ops)."""
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
@@ -28,15 +28,6 @@ class Metrics(MethodView):
         """Count scans, rejections and picks."""
         with read_connection(services().db_path) as conn:
             return queries.metrics(conn)
-
-
-@public.route("/sync")
-class Sync(MethodView):
-    @public.response(200)
-    def get(self):
-        """Show the sync endpoint's health, or say that sync is not configured."""
-        sync = services().sync
-        return sync.health() if sync is not None else {"configured": False}
 
 
 @public.route("/health")

@@ -24,6 +24,8 @@ def assert_error_shape(reply, code, error):
 @pytest.mark.parametrize("kwargs, code, error", [
     ({"data": '{"customer": "Acme", ', "content_type": "application/json"}, 400, "bad_json"),
     ({"data": b'\xff\xfe', "content_type": "application/json"}, 400, "bad_json"),
+    ({"data": '{"customer": ' + "[" * 100_000 + "]" * 100_000 + "}", "content_type": "application/json"}, 400,
+     "bad_json"),
     ({"data": "customer=Acme", "content_type": "application/x-www-form-urlencoded"}, 415, "unsupported_media_type"),
     ({"json": dict(GOOD, colour="blue")}, 422, "validation_failed"),
     ({"json": dict(GOOD, lines=[{"sku": "SKU-BLUE-MUG", "qty": 1, "lot": "L1"}])}, 422, "validation_failed"),

@@ -125,3 +125,26 @@ def stock(db_path: str) -> dict:
         return {(loc, sku): qty for loc, sku, qty in conn.execute("SELECT location, sku, qty FROM stock")}
     finally:
         conn.close()
+
+
+STAFF_PASSWORD = "correct-horse-42"
+
+
+def add_login(db_path: str, username: str, role: str, password: str = STAFF_PASSWORD) -> None:
+    """Create a dashboard login straight in the site database."""
+    from edge.bootstrap import add_staff_user
+
+    add_staff_user(db_path, "DC01", username, role, password)
+
+
+def csrf_token(client) -> str:
+    """Return the CSRF token of the client's current session, read from the login form as a browser would."""
+    html = client.get("/login").get_data(as_text=True)
+    return html.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
+
+
+def log_in(client, username: str, password: str = STAFF_PASSWORD) -> str:
+    """Log a client in to the dashboard and return a CSRF token valid for its session."""
+    answer = client.post("/login", data={"username": username, "password": password, "csrf_token": csrf_token(client)})
+    assert answer.status_code == 302, answer.get_data(as_text=True)
+    return csrf_token(client)

@@ -1,0 +1,189 @@
+"""Benchmark: simulated handhelds running the real pick flow against the edge served as in production.
+
+For each device count: confirms/s and p50/p95/p99 latency of pick confirmations, errors, and two correctness checks:
+`drift` (locations whose stock is not initial stock minus the picks confirmed) and `double_applied` (op_ids, some
+replayed on purpose, sometimes concurrently, that were applied more than once). Prints one JSON line last.
+"""
+import argparse
+import asyncio
+import json
+import logging
+import platform
+import random
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+from deploy.mosquitto import MosquittoBroker, free_port
+from deploy.processes import ServiceProcess
+
+from .edge_load_site import SITE, PIN, build_site, double_applied_ops, enrolment_codes, stock_by_location
+
+log = logging.getLogger("bench.edge_api")
+
+
+class Http:
+    """One keep-alive HTTP/1.1 connection speaking just enough of the protocol for JSON calls."""
+
+    def __init__(self, port: int):
+        self.port, self.reader, self.writer, self.headers = port, None, None, {}
+
+    async def open(self) -> "Http":
+        self.reader, self.writer = await asyncio.open_connection("127.0.0.1", self.port)
+        return self
+
+    async def call(self, method: str, path: str, body: dict | None = None) -> tuple[int, dict, dict]:
+        data = json.dumps(body).encode() if body is not None else b""
+        head = [f"{method} {path} HTTP/1.1", "Host: 127.0.0.1", f"Content-Length: {len(data)}"]
+        head += [f"{k}: {v}" for k, v in self.headers.items()]
+        if body is not None:
+            head.append("Content-Type: application/json")
+        self.writer.write(("\r\n".join(head) + "\r\n\r\n").encode() + data)
+        status_line = await self.reader.readline()
+        status = int(status_line.split()[1])
+        headers = {}
+        while (line := await self.reader.readline()) not in (b"\r\n", b""):
+            name, _, value = line.decode().partition(":")
+            headers[name.strip().lower()] = value.strip()
+        payload = await self.reader.readexactly(int(headers.get("content-length", 0)))
+        return status, (json.loads(payload) if payload else {}), headers
+
+    def close(self) -> None:
+        self.writer.close()
+
+
+class Stats:
+    def __init__(self, picked_by_location: dict[str, int]):
+        self.latencies: list[float] = []
+        self.confirms = self.errors = self.replays = self.replays_answered_as_replay = 0
+        self.elapsed = 0.0
+        self.picked_by_location = picked_by_location  # shared by warm-up and measurement, for the drift check
+
+
+class Device:
+    """A handheld with a signed-in picker doing next task → location scan → confirm each unit."""
+
+    def __init__(self, port: int, n: int, code: str, rng: random.Random, replay_share: float):
+        self.port, self.n, self.code, self.rng, self.replay_share = port, n, code, rng, replay_share
+        self.device_id, self.badge = f"HH-{n:04d}", f"BADGE-{n:04d}"
+
+    async def start(self) -> None:
+        self.http = await Http(self.port).open()
+        status, body, _ = await self.http.call("POST", "/api/v1/devices", {"enrolment_code": self.code,
+                                                                          "device_id": self.device_id})
+        assert status == 201, body
+        self.http.headers["X-Device-Token"] = body["device_token"]
+        status, body, _ = await self.http.call("POST", "/api/v1/sessions", {"badge": self.badge, "pin": PIN,
+                                                                           "device_id": self.device_id})
+        assert status == 201, body
+        self.http.headers["Authorization"] = f"Bearer {body['token']}"
+        self.twin = await Http(self.port).open()  # second connection for concurrent replays
+        self.twin.headers = self.http.headers
+
+    async def work(self, until: float, stats: Stats) -> None:
+        while time.monotonic() < until:
+            status, body, _ = await self.http.call("GET", "/api/v1/tasks/next")
+            task = body.get("task") if status == 200 else None
+            if task is None:
+                stats.errors += status != 200
+                await asyncio.sleep(0.05)
+                continue
+            if task["next_step"] == "scan_location":
+                status, _, _ = await self.http.call("POST", f"/api/v1/tasks/{task['task_id']}/location-scan",
+                                                    {"op_id": str(uuid.uuid4()), "barcode": task["location_barcode"]})
+                stats.errors += status != 200
+            for _ in range(task["qty"] - task["picked_qty"]):
+                if time.monotonic() >= until:
+                    return
+                await self.confirm(task, stats)
+
+    async def confirm(self, task: dict, stats: Stats) -> None:
+        path = f"/api/v1/tasks/{task['task_id']}/picks"
+        body = {"op_id": str(uuid.uuid4()), "barcode": task["item_barcodes"][-1], "qty": 1}
+        roll = self.rng.random()
+        started = time.perf_counter()
+        if roll < self.replay_share / 2:  # the same op sent twice at once, as after a Wi-Fi blip
+            answers = await asyncio.gather(self.http.call("POST", path, body), self.twin.call("POST", path, body))
+            stats.replays += 1
+        else:
+            answers = [await self.http.call("POST", path, body)]
+        stats.latencies.append(time.perf_counter() - started)
+        if roll >= self.replay_share / 2 and roll < self.replay_share:  # resent later: the answer got lost
+            answers.append(await self.http.call("POST", path, body))
+            stats.replays += 1
+        ok = [a for a in answers if a[0] == 200]
+        fresh = [a for a in ok if a[2].get("idempotent-replayed") != "true"]
+        stats.errors += len(answers) - len(ok)
+        stats.replays_answered_as_replay += len(ok) - len(fresh)
+        if ok:  # applied once, whichever copy got there first
+            stats.confirms += 1
+            stats.picked_by_location[task["location"]] = stats.picked_by_location.get(task["location"], 0) + 1
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))] * 1000 if ordered else 0.0
+
+
+async def run_level(port: int, codes: list[str], first_device: int, count: int, seconds: float,
+                    replay_share: float, seed: int) -> Stats:
+    devices = [Device(port, first_device + i, codes[first_device + i - 1], random.Random(seed + i), replay_share)
+               for i in range(count)]
+    for device in devices:  # sign in one by one: PIN checks are deliberately slow
+        await device.start()
+    picked: dict[str, int] = {}
+    stats = Stats(picked)
+    warm = time.monotonic() + 1.0
+    await asyncio.gather(*(d.work(warm, Stats(picked)) for d in devices))  # warm-up: timings not counted
+    started = time.monotonic()
+    await asyncio.gather(*(d.work(started + seconds, stats) for d in devices))
+    stats.elapsed = time.monotonic() - started
+    for device in devices:
+        device.http.close()
+        device.twin.close()
+    return stats
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="bench-edge_api", description=__doc__)
+    parser.add_argument("--devices", default="10,50,100,200", help="device counts to run (default: %(default)s)")
+    parser.add_argument("--seconds", type=float, default=10.0, help="measured seconds per device count")
+    parser.add_argument("--orders", type=int, default=3000, help="orders released before the run")
+    parser.add_argument("--replay-share", type=float, default=0.05, help="share of confirms sent twice")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
+    counts = [int(c) for c in args.devices.split(",")]
+    work = Path(tempfile.mkdtemp(prefix="wes-bench-edge-"))
+    db_path = str(work / f"edge-{SITE}.db")
+    log.info("building a site with %d pickers and %d orders in %s", sum(counts), args.orders, work)
+    build_site(db_path, work, pickers=sum(counts), locations=1000, orders=args.orders, lines=4, qty=10)
+    codes = enrolment_codes(db_path, sum(counts))
+    results = {}
+    with MosquittoBroker(workdir=str(work / "mqtt")) as broker:
+        edge = ServiceProcess("edge", ["--site", SITE, "--db", db_path, "--mqtt-url", broker.url],
+                              free_port(), work / "edge.log").start()
+        try:
+            first = 1
+            for count in counts:
+                before = stock_by_location(db_path)
+                stats = asyncio.run(run_level(edge.port, codes, first, count, args.seconds, args.replay_share, count))
+                first += count
+                after = stock_by_location(db_path)
+                drift = sum(1 for loc in before if before[loc] - after[loc] != stats.picked_by_location.get(loc, 0))
+                results[str(count)] = {"confirms_per_s": round(stats.confirms / stats.elapsed),
+                                       "p50_ms": round(percentile(stats.latencies, 0.50), 2),
+                                       "p95_ms": round(percentile(stats.latencies, 0.95), 2),
+                                       "p99_ms": round(percentile(stats.latencies, 0.99), 2),
+                                       "errors": stats.errors, "drift": drift,
+                                       "double_applied": double_applied_ops(db_path), "replays": stats.replays,
+                                       "replays_answered_as_replay": stats.replays_answered_as_replay}
+                log.info("%d devices: %s", count, results[str(count)])
+        finally:
+            edge.stop()
+    print(json.dumps({"bench": "edge_api", "machine": f"{platform.machine()}, Python {platform.python_version()}",
+                      "devices": results}))
+
+
+if __name__ == "__main__":
+    main()
