@@ -46,17 +46,17 @@ def _sample(items, n: int = 5) -> str:
 def check_events(report: SiteReport, cluster: Cluster) -> None:
     """Every committed site event is in the centre's ledger exactly once, contiguous per (site, epoch)."""
     site = report.site
-    outbox = query(cluster.edge_db(site), "SELECT seq, event_id, op_id FROM sync_outbox WHERE stream = 'up'"
-                                          " ORDER BY seq")
+    outbox = query(cluster.edge_db(site), "SELECT epoch, seq, event_id, op_id FROM sync_outbox WHERE stream = 'up'"
+                                          " ORDER BY epoch, seq")
     ledger = query(cluster.central_db, "SELECT epoch, seq, event_id, op_id, outcome FROM sync_inbox"
                                        " WHERE stream = ? ORDER BY epoch, seq", [site])
-    committed = {row[1] for row in outbox}
+    committed = {row[2] for row in outbox}
     applied = [row[2] for row in ledger]
     lost, phantom = committed - set(applied), set(applied) - committed
     duplicated = len(applied) - len(set(applied))
     report.counts.update(events=len(ledger), lost=len(lost), duplicated=duplicated, phantom=len(phantom))
     report.check("every_event_exactly_once", not lost and not phantom and not duplicated
-                 and [(r[1], r[2]) for r in ledger] == [(r[0], r[1]) for r in outbox],
+                 and [r[:3] for r in ledger] == [r[:3] for r in outbox],
                  f"lost {_sample(lost)}; phantom {_sample(phantom)}; duplicated {duplicated}")
     by_epoch = defaultdict(list)
     for epoch, seq, *_ in ledger:
@@ -66,7 +66,7 @@ def check_events(report: SiteReport, cluster: Cluster) -> None:
     rejected = [row[1] for row in ledger if row[4] != "applied"]
     report.check("no_rejected_events", not rejected, f"rejected seqs {_sample(rejected)}")
     ops = {row[0] for row in query(cluster.edge_db(site), "SELECT op_id FROM ops")}
-    outbox_ops = _groups(outbox, key=2, value=1)
+    outbox_ops = _groups(outbox, key=3, value=2)
     ledger_ops = _groups([(r[2], r[3]) for r in ledger], key=1, value=0)
     unknown = set(ledger_ops) - ops
     split = {op for op in set(outbox_ops) | set(ledger_ops) if outbox_ops.get(op) != ledger_ops.get(op)}
