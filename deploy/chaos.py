@@ -32,7 +32,8 @@ from .demo import sample_orders, wait_for
 from .processes import http_json, mint_enrolment_code
 
 log = logging.getLogger("wes-chaos")
-SITE_COUNTS = ("events", "commands", "orders", "lost", "duplicated", "phantom", "mismatches")
+SITE_COUNTS = ("events", "commands", "orders", "lost", "duplicated", "phantom", "mismatches",
+               "restore_tail_delivered", "restore_tail_gone")
 
 
 def keep_picking(sim: PickerSim, stop: threading.Event, crashes: list[str]) -> None:

@@ -5,7 +5,9 @@
     centre    ──▶ proxy(centre) ┘
 """
 import json
+import logging
 import random
+import shutil
 import sqlite3
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -14,6 +16,8 @@ from .chaos_replay import BatchReplayer
 from .mosquitto import MosquittoBroker, free_port
 from .processes import SAMPLE_DIR, ServiceProcess, central_process, edge_process
 from .tcp_proxy import TcpProxy
+
+log = logging.getLogger("wes-chaos")
 
 
 def site_ids(count: int) -> list[str]:
@@ -57,6 +61,8 @@ class Cluster:
         self.edges = {site: edge_process(workdir, site, self.site_links[site].url, free_port(), resend_after,
                                          seed=site_seeds[site]) for site in sites}
         self.replayer = BatchReplayer(self.broker.url, rng)
+        self.lost_tails: dict[str, set[str]] = {site: set() for site in sites}
+        self._backups = 0
 
     @property
     def central_db(self) -> Path:
@@ -102,6 +108,33 @@ class Cluster:
         for service in self.services():
             if service.process is None or service.process.poll() is not None:
                 service.start()
+
+    def backup_edge_db(self, site: str) -> Path:
+        """Take an online backup of a site's database (SQLite's backup API), as an operator's backup job would."""
+        self._backups += 1
+        backup = self.workdir / f"backup-{site}-{self._backups}.db"
+        source, target = sqlite3.connect(self.edge_db(site), timeout=10), sqlite3.connect(backup)
+        try:
+            source.backup(target)
+        finally:
+            source.close()
+            target.close()
+        return backup
+
+    def restore_edge_db(self, site: str, backup: Path) -> None:
+        """Put a backup in place of a (stopped) site's database, noting the events the restore loses.
+
+        The lost tail is every event the site had committed that the backup lacks: those it had
+        delivered stay in the centre's ledger (the invariants allow for them), the rest are gone.
+        """
+        outbox = "SELECT event_id FROM sync_outbox WHERE stream = 'up'"
+        tail = {row[0] for row in query(self.edge_db(site), outbox)} - {row[0] for row in query(backup, outbox)}
+        self.lost_tails[site] |= tail
+        log.info("restoring %s from %s: %d events committed since the backup are lost to the site",
+                 site, backup.name, len(tail))
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{self.edge_db(site)}{suffix}").unlink(missing_ok=True)
+        shutil.copyfile(backup, self.edge_db(site))
 
     def centre_hwm(self, site: str, epoch: int) -> int:
         """The centre's high-water mark for a site's events (what it has applied)."""

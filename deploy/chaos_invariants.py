@@ -3,6 +3,7 @@
 A Jepsen-style final read: the site's outbox is what it committed, the centre's ledger is what it
 applied; both are compared row by row, and each side's stock through its own API.
 """
+import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -44,19 +45,25 @@ def _sample(items, n: int = 5) -> str:
 
 
 def check_events(report: SiteReport, cluster: Cluster) -> None:
-    """Every committed site event is in the centre's ledger exactly once, contiguous per (site, epoch)."""
-    site = report.site
+    """Every committed site event is in the centre's ledger exactly once, contiguous per (site, epoch).
+
+    After a restore, the events the restore lost (`cluster.lost_tails`) may be in the ledger without
+    being in the site's outbox: delivered before the disk was lost, they stay counted once.
+    """
+    site, tail = report.site, cluster.lost_tails.get(report.site, set())
     outbox = query(cluster.edge_db(site), "SELECT epoch, seq, event_id, op_id FROM sync_outbox WHERE stream = 'up'"
                                           " ORDER BY epoch, seq")
     ledger = query(cluster.central_db, "SELECT epoch, seq, event_id, op_id, outcome FROM sync_inbox"
                                        " WHERE stream = ? ORDER BY epoch, seq", [site])
+    kept = [row for row in ledger if row[2] not in tail]  # what the site still holds, row for row
     committed = {row[2] for row in outbox}
     applied = [row[2] for row in ledger]
-    lost, phantom = committed - set(applied), set(applied) - committed
+    lost, phantom = committed - set(applied), set(applied) - committed - tail
     duplicated = len(applied) - len(set(applied))
-    report.counts.update(events=len(ledger), lost=len(lost), duplicated=duplicated, phantom=len(phantom))
+    report.counts.update(events=len(ledger), lost=len(lost), duplicated=duplicated, phantom=len(phantom),
+                         restore_tail_delivered=len(tail & set(applied)), restore_tail_gone=len(tail - set(applied)))
     report.check("every_event_exactly_once", not lost and not phantom and not duplicated
-                 and [r[:3] for r in ledger] == [r[:3] for r in outbox],
+                 and [r[:3] for r in kept] == [r[:3] for r in outbox],
                  f"lost {_sample(lost)}; phantom {_sample(phantom)}; duplicated {duplicated}")
     by_epoch = defaultdict(list)
     for epoch, seq, *_ in ledger:
@@ -67,11 +74,25 @@ def check_events(report: SiteReport, cluster: Cluster) -> None:
     report.check("no_rejected_events", not rejected, f"rejected seqs {_sample(rejected)}")
     ops = {row[0] for row in query(cluster.edge_db(site), "SELECT op_id FROM ops")}
     outbox_ops = _groups(outbox, key=3, value=2)
-    ledger_ops = _groups([(r[2], r[3]) for r in ledger], key=1, value=0)
+    ledger_ops = _groups([(r[2], r[3]) for r in kept], key=1, value=0)
     unknown = set(ledger_ops) - ops
     split = {op for op in set(outbox_ops) | set(ledger_ops) if outbox_ops.get(op) != ledger_ops.get(op)}
     report.check("ops_map_to_events_once", not unknown and not split,
                  f"ops unknown to the site {_sample(unknown)}; ops whose events differ {_sample(split)}")
+
+
+def tail_stock_deltas(cluster: Cluster, site: str) -> dict[tuple, int]:
+    """Sum the stock moves of delivered events a restore lost: the centre counted them, the site forgot them."""
+    tail, deltas = cluster.lost_tails.get(site, set()), defaultdict(int)
+    if not tail:
+        return {}
+    rows = query(cluster.central_db, "SELECT event_id, data FROM sync_inbox"
+                                     " WHERE stream = ? AND type = 'stock.changed'", [site])
+    for event_id, data in rows:
+        if event_id in tail:
+            move = json.loads(data)
+            deltas[(move["location"], move["sku"], move.get("lot") or "")] += move["qty_delta"]
+    return deltas
 
 
 def check_commands(report: SiteReport, cluster: Cluster) -> None:
@@ -85,10 +106,13 @@ def check_commands(report: SiteReport, cluster: Cluster) -> None:
 
 
 def check_stock_and_orders(report: SiteReport, cluster: Cluster) -> None:
-    """The centre's inventory for the site equals the site's stock; every order shipped on both sides."""
+    """The centre's inventory for the site equals the site's stock (plus a restore's lost moves); all shipped."""
     site, central, edge = report.site, cluster.central.url, cluster.edges[report.site].url
     central_stock = stock_map(http_json("GET", f"{central}/api/v1/sites/{site}/stock")[1]["stock"])
     edge_stock = stock_map(http_json("GET", f"{edge}/api/v1/stock")[1])
+    for key, delta in tail_stock_deltas(cluster, site).items():
+        edge_stock[key] = edge_stock.get(key, 0) + delta
+    edge_stock = {key: qty for key, qty in edge_stock.items() if qty != 0}
     differing = {key for key in set(central_stock) | set(edge_stock) if central_stock.get(key) != edge_stock.get(key)}
     report.counts["mismatches"] = len(differing)
     report.check("inventory_matches", not differing, f"stock differs at {_sample(differing)}")
