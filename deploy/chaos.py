@@ -115,8 +115,11 @@ def _ask(call):
 
 
 def run_episode(workdir: Path, sites: int, seconds: float, orders: int, seed: int, bag: FaultBag,
-                max_outage: float = 6.0) -> dict:
-    """Run one episode in `workdir`; return its faults, counts, per-invariant results and failures."""
+                max_outage: float = 6.0, min_faults: int = 0) -> dict:
+    """Run one episode in `workdir`; return its faults, counts, per-invariant results and failures.
+
+    Faults go on for `seconds`, and past that until `min_faults` have been injected.
+    """
     rng = random.Random(seed)
     cluster = Cluster(workdir, site_ids(sites), rng)
     injector = FaultInjector(cluster, rng, bag, max_outage)
@@ -134,7 +137,7 @@ def run_episode(workdir: Path, sites: int, seconds: float, orders: int, seed: in
         feeder.start()
         pickers = start_pickers(cluster, seed, stop_pickers, crashes)
         deadline = time.monotonic() + seconds
-        while time.monotonic() < deadline:
+        while time.monotonic() < deadline or sum(injector.injected.values()) < min_faults:
             time.sleep(rng.uniform(0.1, 1.0))
             log.info("episode seed %s: injected %s", seed, injector.inject())
         feeder.join()
@@ -180,12 +183,13 @@ def summarise(episodes: list[dict], started: float, args: dict) -> dict:
 
 
 def run(episodes: int, sites: int, seconds: float, orders: int, seed: int, workdir: Path,
-        kinds: tuple[str, ...] = FAULT_KINDS, max_outage: float = 6.0) -> dict:
+        kinds: tuple[str, ...] = FAULT_KINDS, max_outage: float = 6.0, min_faults: int = 0) -> dict:
     """Run `episodes` episodes (seeds seed, seed+1, ...) under `workdir`/epNN; return the summary."""
     started, results = time.monotonic(), []
     bag = FaultBag(kinds, random.Random(seed))
     for n in range(1, episodes + 1):
-        result = run_episode(workdir / f"ep{n:02d}", sites, seconds, orders, seed + n - 1, bag, max_outage)
+        result = run_episode(workdir / f"ep{n:02d}", sites, seconds, orders, seed + n - 1, bag, max_outage,
+                             min_faults)
         log.info("episode %d: %s", n, json.dumps(result))
         results.append(result)
     return summarise(results, started, {"sites": sites, "seconds_per_episode": seconds, "orders_per_episode": orders,
