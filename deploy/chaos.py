@@ -4,11 +4,11 @@ Each episode starts a fresh broker, centre and sites (each site and the centre r
 through a TCP proxy the run controls), creates orders at the centre, lets two simulated pickers per
 site work them, and injects faults at random: kill -9 and clean restarts of a site, the centre or
 the broker; partitions (cut or stalled links) of various lengths; kills while a backlog drains;
-batches replayed on the wire, duplicated and out of order; MQTT packets shuffled in a proxy. Then
-it heals everything, waits for quiescence and checks per site: every committed event in the
-centre's ledger exactly once, seqs contiguous per (site, epoch), each handheld op's events stored
-once, every command delivered once, the centre's inventory equal to the site's stock, every order
-shipped on both sides, no dead letters.
+batches replayed on the wire, duplicated and out of order; MQTT packets shuffled in a proxy; a
+site's database restored from a backup. Then it heals everything, waits for quiescence and checks
+per site: every committed event in the centre's ledger exactly once, seqs contiguous per (site,
+epoch), each handheld op's events stored once, every command delivered once, the centre's inventory
+equal to the site's stock, every order shipped on both sides, no dead letters.
 Prints a JSON summary as its last line; exits 0 only if every invariant held in every episode.
 """
 import argparse
@@ -16,6 +16,7 @@ import json
 import logging
 import random
 import shutil
+import sqlite3
 import sys
 import tempfile
 import threading
@@ -25,7 +26,7 @@ from pathlib import Path
 
 from handheld.picker_sim import PickerSim
 
-from .chaos_cluster import Cluster, site_ids
+from .chaos_cluster import Cluster, query, site_ids
 from .chaos_faults import FAULT_KINDS, OPTIONAL_KINDS, FaultBag, FaultInjector
 from .chaos_invariants import check_site
 from .demo import sample_orders, wait_for
@@ -91,9 +92,13 @@ def quiesce(cluster: Cluster, orders: int, stop_pickers: threading.Event, picker
     cluster.heal()
 
     def shipped() -> bool:
+        """Shipped at the centre and at the sites: a restored site redoes work its lost tail had done."""
         got = _ask(lambda: http_json("GET", f"{cluster.central.url}/api/v1/orders?status=shipped&limit=1000")[1])
-        return isinstance(got, list) and len(got) >= orders
-    wait_for(shipped, 180, "every order to be shipped at the centre after the faults")
+        at_sites = _ask(lambda: [status for site in cluster.sites
+                                 for (status,) in query(cluster.edge_db(site), "SELECT status FROM orders")])
+        return (isinstance(got, list) and len(got) >= orders
+                and at_sites is not None and len(at_sites) >= orders and set(at_sites) == {"shipped"})
+    wait_for(shipped, 180, "every order to be shipped at the centre and at its site after the faults")
     stop_pickers.set()
     for thread in pickers:
         thread.join(15)
@@ -107,10 +112,10 @@ def quiesce(cluster: Cluster, orders: int, stop_pickers: threading.Event, picker
 
 
 def _ask(call):
-    """Call an API while waiting for quiescence: a process still starting answers None, not an error."""
+    """Ask an API or a database while waiting for quiescence: one still starting or busy answers None."""
     try:
         return call()
-    except (OSError, ValueError):
+    except (OSError, ValueError, sqlite3.Error):
         return None
 
 

@@ -137,12 +137,20 @@ class FaultInjector:
         self._replay()
 
     def restore_edge_db(self) -> None:
-        """Back a site's database up, let it work on, kill -9 it and put the backup back in place."""
+        """Back a site's database up, let it work on, kill -9 it and put the backup back in place.
+
+        Half the time the site is cut off meanwhile, so the tail the restore loses never reached the
+        centre (gone with the disk) rather than being in the centre's ledger already.
+        """
         site = self._site()
+        link, offline = self.cluster.site_links[site], self.rng.random() < 0.5
         backup = self.cluster.backup_edge_db(site)
+        if offline:
+            link.cut()
         time.sleep(self._outage(low=1.0))  # the work done now is the tail the restore loses
         self.cluster.edges[site].kill()
         self.cluster.restore_edge_db(site, backup)
+        link.heal()
         time.sleep(self._outage())
         self.cluster.edges[site].start()
 
