@@ -14,7 +14,6 @@ import socket
 import struct
 import threading
 
-from .mosquitto import free_port
 from .mqtt_reorder import PacketReorderer
 
 CHUNK = 65536
@@ -29,7 +28,10 @@ class TcpProxy:
         self.mqtt, self.rng = mqtt, rng or random.Random()
         self.reordering = False
         self._reorderers: list[PacketReorderer] = []
-        self.port = port or free_port()
+        # Listen from here on, so the port is ours before anyone is told it (a free port picked now
+        # and bound later can be taken meanwhile, e.g. by an outgoing connection's ephemeral port).
+        self._socket = socket.create_server(("127.0.0.1", port or 0))
+        self.port = self._socket.getsockname()[1]
         self.state = "flowing"
         self.connections_seen = 0
         self._loop = asyncio.new_event_loop()
@@ -49,6 +51,7 @@ class TcpProxy:
 
     def stop(self) -> None:
         if not self._thread.is_alive():
+            self._socket.close()
             return
         self._call(self._close())
         self._loop.call_soon_threadsafe(self._loop.stop)
@@ -88,7 +91,7 @@ class TcpProxy:
     async def _listen(self) -> None:
         self._flowing = asyncio.Event()
         self._flowing.set()
-        self._server = await asyncio.start_server(self._accept, "127.0.0.1", self.port, reuse_address=True)
+        self._server = await asyncio.start_server(self._accept, sock=self._socket)
 
     async def _close(self) -> None:
         if self._server:
