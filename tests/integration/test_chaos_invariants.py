@@ -16,6 +16,7 @@ class SiteFiles:
 
     def __init__(self, tmp_path: Path):
         self.central_db = tmp_path / "central.db"
+        self.lost_tails: dict[str, set[str]] = {SITE: set()}
         self._edge_db = tmp_path / f"edge-{SITE}.db"
         for path in (self.central_db, self._edge_db):
             sync_migrations.apply(Database(path))
@@ -96,3 +97,14 @@ def test_a_command_missing_at_the_site_fails_commands_exactly_once(files):
     report = checked(files)
     assert report.checks["commands_exactly_once"] is False
     assert "centre queued 1, site holds 0" in report.details["commands_exactly_once"]
+
+
+def test_events_a_restore_lost_may_stay_in_the_ledger_only_if_noted_as_its_lost_tail(files):
+    (last_event,) = query(files.edge_db(SITE), "SELECT event_id FROM sync_outbox WHERE seq = 5")[0]
+    change(files.edge_db(SITE), "DELETE FROM sync_outbox WHERE seq = 5")  # the backup lacked it
+    report = checked(files)
+    assert report.counts["phantom"] == 1 and not report.checks["every_event_exactly_once"]
+
+    files.lost_tails[SITE].add(last_event)
+    report = checked(files)
+    assert report.failures == [] and report.counts["restore_tail_delivered"] == 1
