@@ -7,7 +7,7 @@ EPISODES ?= 3
 SITES ?= 2
 CHAOS_ARGS ?=
 
-.PHONY: demo test label-renderer chaos bench bench-sync bench-drain bench-sites bench-scan_feedback bench-edge_api venv mosquitto clean
+.PHONY: demo test label-renderer chaos bench bench-sync bench-drain bench-sites bench-scan_feedback bench-edge_api bench-dashboard bench-ops venv mosquitto clean
 
 venv: $(VENV)/.installed
 
@@ -32,7 +32,7 @@ test: venv mosquitto label-renderer
 chaos: venv mosquitto
 	$(PY) -m deploy.chaos --episodes $(EPISODES) --sites $(SITES) $(CHAOS_ARGS)
 
-bench: bench-sync bench-drain bench-sites bench-scan_feedback bench-edge_api
+bench: bench-sync bench-drain bench-sites bench-scan_feedback bench-edge_api bench-dashboard bench-ops
 
 bench-sync: venv mosquitto
 	$(PY) -m bench.sync
@@ -48,6 +48,12 @@ bench-scan_feedback: venv
 
 bench-edge_api: venv mosquitto
 	$(PY) -m bench.edge_api
+
+bench-dashboard: venv
+	$(PY) -m bench.dashboard_render
+
+bench-ops: venv
+	$(PY) -m bench.ops_render
 
 clean:
 	rm -rf .demo .pytest_cache build *.egg-info

@@ -1,4 +1,4 @@
-"""Command line of the centre: `wes-central serve` and `wes-central seed`."""
+"""Command line of the centre: `wes-central serve`, `wes-central seed` and `wes-central import-orders`."""
 import argparse
 import logging
 import signal
@@ -29,6 +29,15 @@ def build_parser() -> argparse.ArgumentParser:
                                description="Create missing sites and items, update changed ones.")
     seed.add_argument("--db", required=True, help="SQLite database file")
     seed.add_argument("--file", required=True, help="catalogue JSON: {\"sites\": [...], \"items\": [...]}")
+
+    imports = commands.add_parser(
+        "import-orders", help="import orders from a CSV file, with a progress bar and a per-row error report",
+        description="Import orders from CSV (one row per order line; see docs/central.md for the columns). Each "
+                    "order is imported whole or not at all. Exit status: 0 all imported, 1 some orders refused "
+                    "(see the report), 2 the file could not be read.")
+    imports.add_argument("--db", required=True, help="SQLite database file of the centre")
+    imports.add_argument("--file", required=True, help="the CSV file")
+    imports.add_argument("--operator", default="", help="who imports (kept with the import and on held orders)")
     return parser
 
 
@@ -84,6 +93,9 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
+        if args.command == "import-orders":
+            from central.order_import_cli import run_import
+            return run_import(args.db, args.file, args.operator)
         if args.command == "seed":
             print(f"seeded {args.file} into {args.db}: {seed(args.db, args.file)}")
         else:

@@ -3,6 +3,8 @@ from sqlite_utils import Database, Migrations
 
 from sync.sqlite_store import connect, sync_migrations
 
+from .ops_indexes import ops_migrations
+
 central_migrations = Migrations("central")
 
 
@@ -47,6 +49,34 @@ def m002_item_tracking(db: Database) -> None:
     db.execute("ALTER TABLE items ADD COLUMN tracking TEXT NOT NULL DEFAULT 'none'")
 
 
+@central_migrations()
+def m003_orchestration(db: Database) -> None:
+    db.executescript("""
+    ALTER TABLE orders ADD COLUMN allow_split INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE orders ADD COLUMN parent_order_id TEXT;
+    ALTER TABLE orders ADD COLUMN kind TEXT NOT NULL DEFAULT 'customer';
+    ALTER TABLE orders ADD COLUMN ship_to_site TEXT;
+    ALTER TABLE orders ADD COLUMN transfer_received_at TEXT;
+    CREATE INDEX orders_by_parent ON orders (parent_order_id) WHERE parent_order_id IS NOT NULL;
+    CREATE INDEX orders_in_transit ON orders (ship_to_site, status) WHERE kind = 'transfer';
+    ALTER TABLE order_status_history ADD COLUMN actor TEXT NOT NULL DEFAULT '';
+    CREATE TABLE order_imports (
+        import_id TEXT PRIMARY KEY, file_name TEXT NOT NULL, operator TEXT NOT NULL DEFAULT '',
+        status TEXT NOT NULL, started_at TEXT NOT NULL, finished_at TEXT,
+        rows_total INTEGER NOT NULL, rows_done INTEGER NOT NULL DEFAULT 0,
+        orders_total INTEGER NOT NULL, orders_imported INTEGER NOT NULL DEFAULT 0,
+        orders_refused INTEGER NOT NULL DEFAULT 0, order_ids TEXT NOT NULL DEFAULT '[]');
+    CREATE TABLE order_import_errors (
+        import_id TEXT NOT NULL REFERENCES order_imports (import_id), row INTEGER NOT NULL,
+        external_order_id TEXT NOT NULL DEFAULT '', field TEXT NOT NULL DEFAULT '', message TEXT NOT NULL);
+    CREATE INDEX order_import_errors_by_import ON order_import_errors (import_id, row);
+    CREATE TABLE site_snapshots (
+        snapshot_id INTEGER PRIMARY KEY, site_id TEXT NOT NULL, taken_at TEXT NOT NULL,
+        received_at TEXT NOT NULL, rows TEXT NOT NULL);
+    CREATE INDEX site_snapshots_by_site ON site_snapshots (site_id, snapshot_id);
+    """)
+
+
 def migrate(db_path: str) -> None:
     """Bring the database up to date (sync tables and central tables); safe to run every start."""
     conn = connect(db_path)
@@ -54,5 +84,6 @@ def migrate(db_path: str) -> None:
         db = Database(conn)
         sync_migrations.apply(db)
         central_migrations.apply(db)
+        ops_migrations.apply(db)
     finally:
         conn.close()

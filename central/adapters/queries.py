@@ -88,5 +88,9 @@ def get_order(conn: sqlite3.Connection, order_id: str) -> dict | None:
         "SELECT line_no, sku, qty, picked_qty, short_qty FROM order_lines WHERE order_id = ? ORDER BY line_no",
         [order_id])]
     order["history"] = [dict(change) for change in conn.execute(
-        "SELECT status, at, source, note FROM order_status_history WHERE order_id = ? ORDER BY id", [order_id])]
+        "SELECT status, at, source, note, actor FROM order_status_history WHERE order_id = ? ORDER BY id",
+        [order_id])]
+    order["allow_split"] = bool(order["allow_split"])
+    order["parts"] = [dict(part, allow_split=bool(part["allow_split"])) for part in conn.execute(
+        "SELECT * FROM orders WHERE parent_order_id = ? ORDER BY rowid", [order_id])]
     return order

@@ -5,7 +5,7 @@ from sqlite_utils import Database
 
 from central.domain.master_data import Item, Site
 from central.service.unit_of_work import (ItemRepository, LocationRepository, SiteCommandOutbox, SiteRepository,
-                                          StockRepository)
+                                          StockRepository, StockSnapshotRepository)
 from sync.sqlite_store import OutgoingEvent, append_outbox
 
 
@@ -98,6 +98,16 @@ class SqliteLocationRepository(LocationRepository):
                         " ON CONFLICT (site_id, location) DO UPDATE SET barcode = excluded.barcode,"
                         " zone = excluded.zone, pick_seq = excluded.pick_seq",
                         [site_id, location, barcode, zone, pick_seq])
+
+
+class SqliteStockSnapshotRepository(StockSnapshotRepository):
+    def __init__(self, db: Database):
+        self.db = db
+
+    def add(self, site_id: str, taken_at: str, rows: list[dict], received_at: str) -> int:
+        cursor = self.db.execute("INSERT INTO site_snapshots (site_id, taken_at, received_at, rows) VALUES (?,?,?,?)",
+                                 [site_id, taken_at, received_at, json.dumps(rows, separators=(",", ":"))])
+        return cursor.lastrowid
 
 
 class SqliteSiteCommandOutbox(SiteCommandOutbox):

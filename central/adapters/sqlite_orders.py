@@ -6,7 +6,7 @@ from central.service.unit_of_work import OrderRepository
 from protocols.status import ORDER_RECEIVED
 
 ORDER_COLUMNS = ("order_id, external_ref, customer, priority, requested_ship_date, status, site_id, note,"
-                 " created_at, updated_at")
+                 " created_at, updated_at, allow_split, parent_order_id, kind, ship_to_site, transfer_received_at")
 
 
 class SqliteOrderRepository(OrderRepository):
@@ -24,14 +24,16 @@ class SqliteOrderRepository(OrderRepository):
 
     def add(self, order: Order) -> None:
         self.db.execute(
-            f"INSERT INTO orders ({ORDER_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?)",
+            f"INSERT INTO orders ({ORDER_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             [order.order_id, order.external_ref, order.customer, order.priority, order.requested_ship_date,
-             order.status, order.site_id, order.note, order.created_at, order.updated_at])
+             order.status, order.site_id, order.note, order.created_at, order.updated_at, int(order.allow_split),
+             order.parent_order_id, order.kind, order.ship_to_site, order.transfer_received_at])
         for line in order.lines:
             self.db.execute(
                 "INSERT INTO order_lines (order_id, line_no, sku, qty, picked_qty, short_qty) VALUES (?,?,?,?,?,?)",
                 [order.order_id, line.line_no, line.sku, line.qty, line.picked_qty, line.short_qty])
         self._write_history(order)
+        self._add_parts(order)
 
     def get(self, order_id: str) -> Order | None:
         row = self.db.execute(f"SELECT {ORDER_COLUMNS} FROM orders WHERE order_id = ?", [order_id]).fetchone()
@@ -42,12 +44,24 @@ class SqliteOrderRepository(OrderRepository):
         return row[0] if row else None
 
     def save(self, order: Order) -> None:
-        self.db.execute("UPDATE orders SET status = ?, site_id = ?, note = ?, updated_at = ? WHERE order_id = ?",
-                        [order.status, order.site_id, order.note, order.updated_at, order.order_id])
+        self.db.execute("UPDATE orders SET status = ?, site_id = ?, note = ?, updated_at = ?, transfer_received_at = ?"
+                        " WHERE order_id = ?", [order.status, order.site_id, order.note, order.updated_at,
+                                                order.transfer_received_at, order.order_id])
         for line in order.lines:
             self.db.execute("UPDATE order_lines SET picked_qty = ?, short_qty = ? WHERE order_id = ? AND line_no = ?",
                             [line.picked_qty, line.short_qty, order.order_id, line.line_no])
         self._write_history(order)
+        self._add_parts(order)
+
+    def parts(self, order_id: str) -> list[Order]:
+        rows = self.db.execute(f"SELECT {ORDER_COLUMNS} FROM orders WHERE parent_order_id = ? ORDER BY order_id",
+                               [order_id]).fetchall()
+        return self._load(rows)
+
+    def _add_parts(self, order: Order) -> None:
+        for part in order.new_parts:
+            self.add(part)
+        order.new_parts.clear()
 
     def waiting(self) -> list[Order]:
         rows = self.db.execute(f"SELECT {ORDER_COLUMNS} FROM orders WHERE status = ?"
@@ -71,15 +85,19 @@ class SqliteOrderRepository(OrderRepository):
 
     def _write_history(self, order: Order) -> None:
         for change in order.new_history:
-            self.db.execute("INSERT INTO order_status_history (order_id, status, at, source, note) VALUES (?,?,?,?,?)",
-                            [order.order_id, change.status, change.at, change.source, change.note])
+            self.db.execute("INSERT INTO order_status_history (order_id, status, at, source, note, actor)"
+                            " VALUES (?,?,?,?,?,?)",
+                            [order.order_id, change.status, change.at, change.source, change.note, change.actor])
         order.new_history.clear()
 
     def _load(self, rows) -> list[Order]:
         orders = [Order(order_id=row["order_id"], customer=row["customer"], priority=row["priority"],
                         requested_ship_date=row["requested_ship_date"], lines=[], status=row["status"],
                         site_id=row["site_id"], external_ref=row["external_ref"], note=row["note"],
-                        created_at=row["created_at"], updated_at=row["updated_at"]) for row in rows]
+                        created_at=row["created_at"], updated_at=row["updated_at"],
+                        allow_split=bool(row["allow_split"]), parent_order_id=row["parent_order_id"],
+                        kind=row["kind"], ship_to_site=row["ship_to_site"],
+                        transfer_received_at=row["transfer_received_at"]) for row in rows]
         by_id = {order.order_id: order for order in orders}
         for chunk_start in range(0, len(orders), 500):
             ids = [order.order_id for order in orders[chunk_start:chunk_start + 500]]

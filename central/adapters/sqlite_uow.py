@@ -7,7 +7,7 @@ from central.service.unit_of_work import UnitOfWork
 from sync.sqlite_store import utc_now, write_transaction
 
 from .sqlite_master_data import (SqliteItemRepository, SqliteLocationRepository, SqliteSiteCommandOutbox,
-                                 SqliteSiteRepository, SqliteStockRepository)
+                                 SqliteSiteRepository, SqliteStockRepository, SqliteStockSnapshotRepository)
 from .sqlite_orders import SqliteOrderRepository
 
 
@@ -22,6 +22,7 @@ def _bind(uow: UnitOfWork, db: Database, now: str) -> None:
     uow.sites = SqliteSiteRepository(db)
     uow.stock = SqliteStockRepository(db)
     uow.locations = SqliteLocationRepository(db)
+    uow.snapshots = SqliteStockSnapshotRepository(db)
     uow.commands = SqliteSiteCommandOutbox(db, now)
 
 

@@ -16,7 +16,16 @@ Rule (walking skeleton):
 5. When several waiting orders are tried together, they go in (priority, requested_ship_date,
    order_id) order, and each allocation reserves its quantities before the next is tried.
 
-Orders are never split across sites and allocation never waits for a partial fill.
+6. Split policy: an order is filled by one site whenever one can. Only when none can, and the
+   order has ``allow_split``, is it split: sites are taken greedily, each time the site that
+   covers most of what is still missing (tie: lowest site_id), until the order is covered. Each
+   part becomes its own site order ``<order_id>-<n>`` with the order as its parent; the order
+   itself becomes ``split``. If even all sites together cannot cover it, nothing is split and the
+   order waits like any other (no partial fills).
+7. A short pick a site cannot fill (``task.shorted``) is offered to the other sites: if one can
+   fill the short quantity it gets a new part ``<root>-<n>`` (a back-order, whatever
+   ``allow_split`` says, since the customer still wants the goods); else the line is short-closed.
+   Transfers are never re-allocated: their short quantity is short-closed.
 """
 from dataclasses import dataclass
 
@@ -54,6 +63,30 @@ class Availability:
             return None
         return min(fitting, key=lambda site: (-sum(self.available(site, sku) for sku in demand), site))
 
+    def plan_split(self, demand: SkuQty) -> list[tuple[str, SkuQty]] | None:
+        """Return (site, quantities) parts that together cover the demand, fewest sites first; None if they can't."""
+        missing = {sku: qty for sku, qty in demand.items() if qty > 0}
+        spare = {site: dict(stock) for site, stock in self.by_site.items()}
+        plan = []
+        while missing:
+            def cover(site: str) -> SkuQty:
+                return {sku: min(qty, max(spare[site].get(sku, 0), 0)) for sku, qty in missing.items()
+                        if spare[site].get(sku, 0) > 0}
+            best = min(spare, key=lambda site: (-sum(cover(site).values()), site), default=None)
+            taken = cover(best) if best is not None else {}
+            if not taken:
+                return None
+            plan.append((best, taken))
+            for sku, qty in taken.items():
+                spare[best][sku] -= qty
+                missing[sku] -= qty
+            missing = {sku: qty for sku, qty in missing.items() if qty > 0}
+        return plan
+
+    def without(self, site: str) -> "Availability":
+        """Return the availability of every other site."""
+        return Availability({other: stock for other, stock in self.by_site.items() if other != site})
+
     def reserve(self, site: str, demand: SkuQty) -> None:
         """Take an allocated order's quantities out of the site's availability."""
         stock = self.by_site.setdefault(site, {})
@@ -67,15 +100,24 @@ def allocation_order(orders: list[Order]) -> list[Order]:
 
 
 def allocate_orders(orders: list[Order], availability: Availability, now: str) -> list[Order]:
-    """Allocate every order some site can fill, in allocation order; return those allocated."""
+    """Allocate every order some site (or, if allowed, some sites) can fill; return the site orders made.
+
+    A split order is not itself returned; its parts (in ``order.new_parts``) are.
+    """
     allocated = []
     for order in allocation_order(orders):
         demand = order.demand()
         site = availability.choose_site(demand)
-        if site is None:
+        if site is not None:
+            order.allocate(site, now)
+            availability.reserve(site, demand)
+            allocated.append(order)
+            continue
+        plan = availability.plan_split(demand) if order.allow_split else None
+        if plan is None:
             order.wait_for_stock(now)
             continue
-        order.allocate(site, now)
-        availability.reserve(site, demand)
-        allocated.append(order)
+        for part in order.split(plan, now):
+            availability.reserve(part.site_id, part.demand())
+            allocated.append(part)
     return allocated

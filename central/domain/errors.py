@@ -29,6 +29,38 @@ class DuplicateOrder(CentralError):
         self.external_ref, self.order_id = external_ref, order_id
 
 
+class CancelRefused(CentralError):
+    """Raise when an order can no longer be cancelled (it shipped)."""
+
+    def __init__(self, order_id: str, why: str):
+        super().__init__(f"order {order_id} cannot be cancelled: {why}")
+        self.order_id, self.why = order_id, why
+
+
+class NotEnoughStock(CentralError):
+    """Raise when a site asked for by name cannot fill the quantities (e.g. a transfer's source)."""
+
+    def __init__(self, site_id: str, short: dict[str, int]):
+        super().__init__(f"site {site_id} is short of {short}")
+        self.site_id, self.short = site_id, short
+
+
+class UnknownOrder(CentralError):
+    """Raise when a command names an order the centre does not have."""
+
+    def __init__(self, order_id: str):
+        super().__init__(f"no order {order_id}")
+        self.order_id = order_id
+
+
+class UnknownSite(CentralError):
+    """Raise when a request names a site that is not registered."""
+
+    def __init__(self, site_id: str):
+        super().__init__(f"no site {site_id}")
+        self.site_id = site_id
+
+
 class DuplicateSite(CentralError):
     """Raise when a site id is registered twice."""
 

@@ -15,6 +15,49 @@ class CreateOrder:
     lines: list[OrderLineRequest]
     priority: int = 5
     external_ref: str | None = None
+    allow_split: bool = False
+    hold_reason: str | None = None
+    """Create the order on hold with this reason (None: not on hold)."""
+    operator: str = ""
+
+
+@dataclass(frozen=True)
+class HoldOrder:
+    order_id: str
+    reason: str
+    operator: str = ""
+
+
+@dataclass(frozen=True)
+class ReleaseHold:
+    order_id: str
+    reason: str
+    operator: str = ""
+
+
+@dataclass(frozen=True)
+class CancelOrder:
+    order_id: str
+    reason: str
+    operator: str = ""
+
+
+@dataclass(frozen=True)
+class CreateTransfer:
+    from_site: str
+    to_site: str
+    requested_ship_date: str
+    lines: list[OrderLineRequest]
+    priority: int = 5
+    operator: str = ""
+
+
+@dataclass(frozen=True)
+class ReceiveTransfer:
+    """Confirm a shipped transfer arrived at its destination: it is no longer in transit."""
+
+    order_id: str
+    operator: str = ""
 
 
 @dataclass(frozen=True)
@@ -59,3 +102,12 @@ class IngestSiteEvent:
     type: str
     data: dict
     occurred_at: str = ""
+
+
+@dataclass(frozen=True)
+class RecordStockSnapshot:
+    """Keep a site's own stock export (location, sku, lot, qty rows) to reconcile against the ledger."""
+
+    site_id: str
+    taken_at: str
+    rows: list[dict]

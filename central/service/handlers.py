@@ -4,7 +4,8 @@ import logging
 from central.domain.allocation import PACK_LOCATION, Availability, allocate_orders
 from central.domain.errors import DuplicateOrder, DuplicateSite, UnknownItem
 from central.domain.master_data import Item, Site
-from central.domain.orders import Order, check_order_fields
+from central.domain.orders import Order, OrderAllocated, OrderCancelRequested, check_order_fields
+from protocols.status import ORDER_RECEIVED
 
 from .commands import (AllocateWaitingOrders, CreateOrder, RecordSiteState, RegisterSite, SeedMasterData,
                        UpsertItem)
@@ -26,9 +27,12 @@ def create_order(cmd: CreateOrder, uow: UnitOfWork) -> str:
         if missing:
             raise UnknownItem(missing)
         order = Order.place(uow.orders.next_order_id(), cmd.customer, cmd.priority, cmd.requested_ship_date,
-                            lines, uow.now, external_ref=cmd.external_ref)
+                            lines, uow.now, external_ref=cmd.external_ref, allow_split=cmd.allow_split)
+        if cmd.hold_reason is not None:
+            order.hold(cmd.hold_reason, cmd.operator, uow.now)
         uow.orders.add(order)
-        _allocate([order], uow)
+        if order.status == ORDER_RECEIVED:
+            allocate_and_send([order], uow)
         uow.commit()
     return order.order_id
 
@@ -37,23 +41,35 @@ def allocate_waiting_orders(cmd: AllocateWaitingOrders, uow: UnitOfWork) -> list
     """Offer current stock to every order still received; return the ids that got a site."""
     with uow:
         waiting = uow.orders.waiting()
-        allocated = _allocate(waiting, uow) if waiting else []
+        allocated = allocate_and_send(waiting, uow) if waiting else []
         uow.commit()
     return [order.order_id for order in allocated]
 
 
-def _allocate(orders: list[Order], uow: UnitOfWork) -> list[Order]:
-    skus = {sku for order in orders for sku in order.demand()}
-    availability = Availability.from_stock(
+def availability_for(skus: set[str], uow: UnitOfWork) -> Availability:
+    """Return what every registered site can still promise of these skus."""
+    return Availability.from_stock(
         uow.sites.ids(), uow.stock.on_hand_by_site(skus, PACK_LOCATION), uow.orders.outstanding_by_site(skus))
-    allocated = allocate_orders(orders, availability, uow.now)
+
+
+def allocate_and_send(orders: list[Order], uow: UnitOfWork) -> list[Order]:
+    skus = {sku for order in orders for sku in order.demand()}
+    allocated = allocate_orders(orders, availability_for(skus, uow), uow.now)
+    for order in allocated:
+        send_events(order, uow)
     for order in orders:
         uow.orders.save(order)
-    for order in allocated:
-        for event in order.events:
-            uow.send_command(event.site_id, "order.allocated", _order_allocated_data(order, uow))
-        order.events.clear()
     return allocated
+
+
+def send_events(order: Order, uow: UnitOfWork) -> None:
+    """Turn the order's domain events into commands for its site, in the same transaction."""
+    for event in order.events:
+        if isinstance(event, OrderAllocated):
+            uow.send_command(event.site_id, "order.allocated", _order_allocated_data(order, uow))
+        elif isinstance(event, OrderCancelRequested):
+            uow.send_command(event.site_id, "order.cancelled", {"order_id": event.order_id, "reason": event.reason})
+    order.events.clear()
 
 
 def _order_allocated_data(order: Order, uow: UnitOfWork) -> dict:

@@ -1,10 +1,12 @@
 """Route each command to its handler with a fresh unit of work, and wake the sync after commands."""
 from typing import Callable
 
-from . import handlers
-from .commands import (AllocateWaitingOrders, CreateOrder, IngestSiteEvent, RecordSiteState, RegisterSite,
+from . import handlers, order_lifecycle
+from .commands import (AllocateWaitingOrders, CancelOrder, CreateOrder, CreateTransfer, HoldOrder, IngestSiteEvent,
+                       ReceiveTransfer, RecordSiteState, RecordStockSnapshot, RegisterSite, ReleaseHold,
                        SeedMasterData, UpsertItem)
 from .site_events import ingest_site_event
+from .stock_snapshots import record_stock_snapshot
 from .unit_of_work import UnitOfWork
 
 HANDLERS: dict[type, Callable] = {
@@ -15,6 +17,12 @@ HANDLERS: dict[type, Callable] = {
     SeedMasterData: handlers.seed_master_data,
     RecordSiteState: handlers.record_site_state,
     IngestSiteEvent: ingest_site_event,
+    HoldOrder: order_lifecycle.hold_order,
+    ReleaseHold: order_lifecycle.release_hold,
+    CancelOrder: order_lifecycle.cancel_order,
+    CreateTransfer: order_lifecycle.create_transfer,
+    ReceiveTransfer: order_lifecycle.receive_transfer,
+    RecordStockSnapshot: record_stock_snapshot,
 }
 
 

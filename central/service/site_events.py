@@ -3,10 +3,12 @@ import logging
 from typing import Callable
 
 from central.domain.errors import InvalidSiteEvent, OrderNotAtSite
-from central.domain.orders import Order
+from central.domain.orders import TRANSFER, Order
+from protocols.status import ORDER_CANCELLED
 from protocols.messages.site_events import load_site_event_data
 
 from .commands import IngestSiteEvent
+from .handlers import availability_for, send_events
 from .unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -42,6 +44,11 @@ def _order_status_changed(cmd: IngestSiteEvent, data: dict, uow: UnitOfWork) -> 
     order = _site_order(cmd, data, uow)
     order.record_site_status(cmd.site_id, data["status"], data["note"], cmd.occurred_at or uow.now, uow.now)
     uow.orders.save(order)
+    if order.parent_order_id:
+        parent = uow.orders.get(order.parent_order_id)
+        if parent is not None:
+            parent.roll_up(uow.orders.parts(parent.order_id), uow.now)
+            uow.orders.save(parent)
 
 
 def _task_picked(cmd: IngestSiteEvent, data: dict, uow: UnitOfWork) -> None:
@@ -53,7 +60,22 @@ def _task_picked(cmd: IngestSiteEvent, data: dict, uow: UnitOfWork) -> None:
 def _task_shorted(cmd: IngestSiteEvent, data: dict, uow: UnitOfWork) -> None:
     order = _site_order(cmd, data, uow)
     order.record_short(cmd.site_id, data["line_no"], data["sku"], data["qty_short"], uow.now)
+    reallocate_short(order, data["sku"], data["qty_short"], uow)
     uow.orders.save(order)
+
+
+def reallocate_short(order: Order, sku: str, qty: int, uow: UnitOfWork) -> None:
+    """Offer a short-picked quantity to the other sites as a new part of the root order, else short-close it."""
+    others = availability_for({sku}, uow).without(order.site_id)
+    site = others.choose_site({sku: qty}) if order.kind != TRANSFER and order.status != ORDER_CANCELLED else None
+    if site is None:
+        return  # short-closed: the line's short_qty already takes it out of what the order still owes
+    root = order if order.parent_order_id is None else (uow.orders.get(order.parent_order_id) or order)
+    part = root.part(f"{root.order_id}-{len(uow.orders.parts(root.order_id)) + 1}", [(sku, qty)], uow.now)
+    part.allocate(site, uow.now)
+    send_events(part, uow)
+    uow.orders.add(part)
+    order.note_event(f"{qty} x {sku} short at {order.site_id}: re-allocated as {part.order_id} to {site}", uow.now)
 
 
 def _location_upserted(cmd: IngestSiteEvent, data: dict, uow: UnitOfWork) -> None:

@@ -20,7 +20,11 @@ class OrderRepository(abc.ABC):
 
     @abc.abstractmethod
     def save(self, order: Order) -> None:
-        """Write the order's status, note, line progress and its new history rows."""
+        """Write the order's status, note, line progress, its new history rows and its new parts."""
+
+    @abc.abstractmethod
+    def parts(self, order_id: str) -> list[Order]:
+        """Return the orders whose parent is this order (split parts, re-allocated shorts)."""
 
     @abc.abstractmethod
     def waiting(self) -> list[Order]:
@@ -75,6 +79,12 @@ class LocationRepository(abc.ABC):
     def upsert(self, site_id: str, location: str, barcode: str, zone: str, pick_seq: int) -> None: ...
 
 
+class StockSnapshotRepository(abc.ABC):
+    @abc.abstractmethod
+    def add(self, site_id: str, taken_at: str, rows: list[dict], received_at: str) -> int:
+        """Keep a site's own stock export as it sent it; return its id."""
+
+
 class SiteCommandOutbox(abc.ABC):
     @abc.abstractmethod
     def send(self, site_id: str, command_type: str, data: dict) -> None:
@@ -89,6 +99,7 @@ class UnitOfWork(abc.ABC):
     sites: SiteRepository
     stock: StockRepository
     locations: LocationRepository
+    snapshots: StockSnapshotRepository
     commands: SiteCommandOutbox
     now: str
     commands_sent: int = 0

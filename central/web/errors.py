@@ -7,7 +7,8 @@ from flask import Flask, request
 from flask_smorest import Api
 from werkzeug.exceptions import HTTPException
 
-from central.domain.errors import DuplicateOrder, DuplicateSite, InvalidOrder, UnknownItem
+from central.domain.errors import (CancelRefused, DuplicateOrder, DuplicateSite, InvalidOrder, NotEnoughStock,
+                                   UnknownItem, UnknownOrder, UnknownSite)
 from protocols.messages.api_error import ApiErrorV1Schema
 
 log = logging.getLogger(__name__)
@@ -22,6 +23,10 @@ GENERIC = {
     422: ("validation_failed", "Fix the fields listed in errors and send again."),
     500: ("internal_error", "Something failed at the centre; try again, and tell support if it persists."),
 }
+
+
+# Write endpoints whose bodies are not JSON (they check their own content type).
+NON_JSON_BODY_PATHS = {"/api/v1/orders/imports"}
 
 
 class ApiError(Exception):
@@ -101,8 +106,30 @@ def register_error_handlers(app: Flask) -> None:
         return error_body(409, "duplicate_site", f"Site {err.site_id} already exists; pick another site_id.",
                           ), 409
 
+    @app.errorhandler(CancelRefused)
+    def cancel_refused(err: CancelRefused):
+        return error_body(409, "cancel_refused", f"Order {err.order_id} cannot be cancelled: {err.why}. "
+                          "Arrange a return with the customer instead.", {"order_id": err.order_id}), 409
+
+    @app.errorhandler(NotEnoughStock)
+    def not_enough_stock(err: NotEnoughStock):
+        short = ", ".join(f"{qty} x {sku}" for sku, qty in sorted(err.short.items()))
+        return error_body(409, "not_enough_stock", f"Site {err.site_id} is short of {short}; "
+                          "send less or transfer from another site.", {"short": err.short}), 409
+
+    @app.errorhandler(UnknownOrder)
+    def unknown_order(err: UnknownOrder):
+        return error_body(404, "unknown_order", f"No order {err.order_id}; list orders with GET /api/v1/orders."), 404
+
+    @app.errorhandler(UnknownSite)
+    def unknown_site(err: UnknownSite):
+        return error_body(422, "unknown_site", f"No site {err.site_id}; register it with POST /api/v1/sites or "
+                          "correct the site id.", {"site_id": err.site_id}), 422
+
     @app.before_request
     def require_json_body():
+        if request.path in NON_JSON_BODY_PATHS:
+            return  # these views read CSV or multipart bodies and check the content type themselves
         if request.method in ("POST", "PUT", "PATCH") and request.path.startswith("/api/") and not request.is_json:
             code = 415
             raise ApiError(code, *GENERIC[code])

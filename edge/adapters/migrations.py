@@ -97,6 +97,23 @@ def m005_staff_and_audit(db: Database) -> None:
     """)
 
 
+@edge_migrations()
+def m006_dashboard(db: Database) -> None:
+    # The lead's resolution of each exception (one per exception), and indexes the dashboard's reads need.
+    db.executescript("""
+    CREATE TABLE exception_resolutions (
+        kind TEXT NOT NULL, ref TEXT NOT NULL, action TEXT NOT NULL, actor TEXT NOT NULL, at TEXT NOT NULL,
+        reason TEXT NOT NULL, PRIMARY KEY (kind, ref));
+    CREATE INDEX ops_badge ON ops (badge, created_at);
+    CREATE INDEX ops_device ON ops (device_id, created_at);
+    CREATE INDEX scan_errors_badge ON scan_errors (badge, task_id);
+    CREATE INDEX sync_outbox_type ON sync_outbox (type, occurred_at);
+    CREATE INDEX sessions_badge ON sessions (badge, created_at);
+    CREATE INDEX orders_released ON orders (released_at);
+    CREATE INDEX tasks_live ON tasks (status, location, qty, picked_qty);
+    """)
+
+
 class WrongSite(RuntimeError):
     """Raise when a database made for one site is opened for another."""
 

@@ -9,10 +9,10 @@ import serial
 
 from protocols.barcode import BarcodeError, classify
 from protocols.devices.host_status import StatusParseError, parse_hs
-from protocols.devices.transports import PrinterIOError, transport_for_url
+from protocols.devices.transports import NotDelivered, PrinterIOError, transport_for_url
 from protocols.labels import LabelSize, PrinterResolution
 
-from .preview import RendererUnavailable, render_png
+from .preview import RendererFailed, RendererUnavailable, render_png
 from .registry import RegistryError, load_device_config
 from .sample_labels import KINDS, sample_label
 
@@ -28,6 +28,41 @@ def cmd_printers(args) -> int:
         print(f"{p.name:12} {p.url:28} {p.dpi} dpi {p.width_mm}x{p.height_mm} mm  station={p.station or '-'}"
               f"  fallback={p.fallback or '-'}")
     return 0
+
+
+def cmd_devices(args) -> int:
+    """List printers with their live ~HS status and scanners with whether their port is present."""
+    from .device_status import scanner_port_state
+    from .dispatcher import extended_errors
+
+    config, healthy = load_device_config(args.config), True
+    print(f"site {config.site_id}")
+    for p in config.printers.values():
+        ready, words = printer_check(p.url, args.timeout, extended_errors)
+        healthy &= ready
+        print(f"printer {p.name:12} {p.url:28} {words}")
+    for s in config.scanners.values():
+        port = scanner_port_state(s)
+        healthy &= port != "missing"
+        print(f"scanner {s.name:12} {s.url:28} port {port}  profile={s.profile}  station={s.station or '-'}")
+    return 0 if healthy else 1
+
+
+def printer_check(url: str, timeout: float, extended_errors) -> tuple[bool, str]:
+    """Return (ready, words) for one printer: ~HS, then ~HQES to name what stops it."""
+    transport = transport_for_url(url, connect_timeout=timeout, io_timeout=timeout)
+    try:
+        status = parse_hs(transport.query(b"~HS", 3))
+    except NotDelivered as err:
+        return False, f"OFFLINE: {err}"
+    except (PrinterIOError, StatusParseError):
+        status = None
+    if status is not None and status.ready:
+        return True, "READY"
+    named = extended_errors(transport)
+    if named:
+        return False, f"NOT READY: {named}"
+    return False, f"NOT READY: {', '.join(status.problems)}" if status else f"SILENT: {SILENT_PRINTER}"
 
 
 def cmd_preview(args) -> int:
@@ -110,6 +145,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("printers", help="list the configured printers")
     p.add_argument("--config", required=True, help="devices config file (JSON, see docs/devices.md)")
     p.set_defaults(run=cmd_printers)
+    p = sub.add_parser("devices", help="list printers (live ~HS status) and scanners (port present)")
+    p.add_argument("--config", required=True, help="devices config file (JSON, see docs/devices.md)")
+    p.add_argument("--timeout", type=float, default=2.0, help="seconds to wait for each printer")
+    p.set_defaults(run=cmd_devices)
     p = sub.add_parser("preview", help="render a label to PNG offline")
     p.add_argument("--label", choices=KINDS, default="logistic", help="sample label to render")
     p.add_argument("--zpl", help="render this ZPL file instead of a sample label")
@@ -151,7 +190,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         return args.run(args)
-    except (RegistryError, RendererUnavailable, PrinterIOError, serial.SerialException, OSError, ValueError) as err:
+    except (RegistryError, RendererUnavailable, RendererFailed, PrinterIOError, serial.SerialException, OSError,
+            ValueError) as err:
         print(f"wes-devices {args.command}: {err}", file=sys.stderr)
         return 2
 

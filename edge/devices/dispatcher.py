@@ -8,7 +8,7 @@ import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from protocols.devices.host_status import StatusParseError, parse_hs
+from protocols.devices.host_status import StatusParseError, parse_hqes, parse_hs
 from protocols.devices.transports import DeliveryUncertain, NotDelivered, StatusTimeout, transport_for_url
 from sync.sqlite_store import write_transaction
 
@@ -17,6 +17,11 @@ from .registry import DeviceConfig, PrinterConfig
 
 log = logging.getLogger(__name__)
 HS_FRAMES = 3
+HQES_FRAMES = 1
+WHAT_TO_DO = {  # ~HQES error -> what the operator does about it
+    "media out": "load labels", "ribbon out": "load a ribbon", "head open": "close the printhead",
+    "cutter fault": "clear the cutter", "head over temperature": "let the head cool down",
+}
 
 
 class PrintDispatcher:
@@ -61,14 +66,19 @@ class PrintDispatcher:
             return f"offline until {state['next_poll_at']}: {state['last_problem']}"
         try:
             status = parse_hs(self.transport_factory(printer.url).query(b"~HS", HS_FRAMES))
-        except (StatusTimeout, NotDelivered) as err:
+        except NotDelivered as err:
             return self._mark_offline(printer.name, now, f"no status ({err})")
+        except StatusTimeout as err:
+            return self._mark_offline(printer.name, now, self._precise_errors(printer) or f"no status ({err})")
         except StatusParseError as err:
             return self._mark_offline(printer.name, now, f"unreadable status ({err})")
         if not status.ready:
-            return self._mark_offline(printer.name, now, ", ".join(status.problems))
+            return self._mark_offline(printer.name, now, self._precise_errors(printer) or ", ".join(status.problems))
         self._mark_online(printer.name, now)
         return ""
+
+    def _precise_errors(self, printer: PrinterConfig) -> str:
+        return extended_errors(self.transport_factory(printer.url))
 
     def _send(self, job: queue.PrintJob, printer: PrinterConfig, now: datetime) -> bool:
         try:
@@ -123,6 +133,16 @@ class PrintDispatcher:
     def _mark_online(self, name: str, now: datetime) -> None:
         with write_transaction(self.db_path) as db:
             save_printer_state(db, name, True, 0, "", "", now)
+
+
+def extended_errors(transport) -> str:
+    """Ask ~HQES what is wrong: Zebras answer it even while ~HS stays silent (media or ribbon out, head open)."""
+    try:
+        flags = parse_hqes(transport.query(b"~HQES", HQES_FRAMES))
+    except (StatusTimeout, NotDelivered, StatusParseError):
+        return ""  # older firmware without ~HQES: the ~HS words have to do
+    return ", ".join(f"{error}: {WHAT_TO_DO[error]}" if error in WHAT_TO_DO else error
+                     for error in sorted(flags.errors))
 
 
 def printer_state(db, name: str) -> dict | None:

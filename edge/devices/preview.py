@@ -15,6 +15,10 @@ class RendererUnavailable(RuntimeError):
     """Raise when node or the renderer package is missing; str(err) says how to install it."""
 
 
+class RendererFailed(RuntimeError):
+    """Raise when the renderer ran but gave no PNG (or took too long)."""
+
+
 def renderer_script() -> Path:
     """Return the render_zpl.cjs to use (WES_LABEL_RENDERER overrides the one in this checkout)."""
     return Path(os.environ.get(RENDERER_ENV) or DEFAULT_SCRIPT)
@@ -38,9 +42,12 @@ def render_png(zpl: str, size: LabelSize, resolution: PrinterResolution, timeout
     if problem:
         raise RendererUnavailable(problem)
     script = renderer_script()
-    result = subprocess.run(
-        ["node", str(script), str(size.width_mm), str(size.height_mm), str(resolution.dpmm)],
-        input=zpl.encode("utf-8"), capture_output=True, timeout=timeout, cwd=script.parent)
+    try:
+        result = subprocess.run(
+            ["node", str(script), str(size.width_mm), str(size.height_mm), str(resolution.dpmm)],
+            input=zpl.encode("utf-8"), capture_output=True, timeout=timeout, cwd=script.parent)
+    except subprocess.TimeoutExpired:
+        raise RendererFailed(f"The label renderer took longer than {timeout:g} s. Try again.") from None
     if result.returncode != 0 or not result.stdout.startswith(b"\x89PNG"):
-        raise RuntimeError(f"The label renderer failed: {result.stderr.decode(errors='replace').strip()}")
+        raise RendererFailed(f"The label renderer failed: {result.stderr.decode(errors='replace').strip()}")
     return result.stdout

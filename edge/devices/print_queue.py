@@ -17,6 +17,10 @@ class PrintJobError(ValueError):
     """Raise when an operator action does not fit the job's state; str(err) says what to do."""
 
 
+class UnknownPrintJob(PrintJobError):
+    """Raise when there is no print job with the id asked for."""
+
+
 @dataclass(frozen=True)
 class PrintJob:
     """One label to print, as stored."""
@@ -55,7 +59,7 @@ def get_job(db: Database, job_id: int) -> PrintJob:
     row = db.execute("SELECT job_id, printer, label_kind, ref, sscc, zpl, status, attempts, next_attempt_at,"
                      " last_error, reprint_of FROM edge_print_jobs WHERE job_id = ?", [job_id]).fetchone()
     if row is None:
-        raise PrintJobError(f"There is no print job {job_id}.")
+        raise UnknownPrintJob(f"There is no print job {job_id}. Check the number in the print queue.")
     return PrintJob(*row)
 
 
@@ -64,6 +68,12 @@ def jobs(db: Database, status: str | None = None) -> list[PrintJob]:
     ids = db.execute("SELECT job_id FROM edge_print_jobs WHERE ? IS NULL OR status = ? ORDER BY job_id",
                      [status, status]).fetchall()
     return [get_job(db, job_id) for (job_id,) in ids]
+
+
+def open_job_count(db: Database, printer: str) -> int:
+    """Count a printer's jobs that are queued or await an operator's word."""
+    return db.execute("SELECT count(*) FROM edge_print_jobs WHERE printer = ? AND status IN (?, ?)",
+                      [printer, QUEUED, AWAITING_CONFIRMATION]).fetchone()[0]
 
 
 def due_jobs(db: Database, now: datetime) -> list[PrintJob]:

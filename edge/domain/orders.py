@@ -59,6 +59,14 @@ class Order:
             return [self._move_to(ORDER_PICKING, "")]
         return []
 
+    def reopen(self, note: str) -> list[Event]:
+        """Put a short order back to picking because part of it has a new task; a live order stays as it is."""
+        if self.status in (ORDER_PACKED, ORDER_SHIPPED, ORDER_CANCELLED):
+            raise OrderClosed(self.order_id, self.status)
+        if self.status in (ORDER_SHORT, ORDER_PICKED):
+            return [self._move_to(ORDER_PICKING, note[:256])]
+        return []
+
     def pack(self, carton_id: str, tasks: list[PickTask], now: str, closed: tuple[Carton, ...] | list[Carton] = (),
              items: dict[str, int] | None = None) -> tuple[Carton, list[Event]]:
         """Close one carton with the given quantities by sku, or with all that is picked and not yet packed.

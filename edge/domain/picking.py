@@ -86,6 +86,24 @@ class PickTask:
         self.status, self.picker, self.device_id = TASK_OPEN, None, None
         self.lease_epoch, self.lease_expires_at, self.postponed_by = self.lease_epoch + 1, "", badge
 
+    def reassign(self, badge: str | None) -> None:
+        """Hand the task to another picker, or back to the pool with None; the old holder's late ops are fenced."""
+        if self.done:
+            raise TaskClosed(self.task_id, self.status)
+        # Whoever takes it over starts at the location again: the new picker has not been there.
+        self.status = TASK_ASSIGNED if badge else TASK_OPEN
+        self.picker, self.device_id, self.lease_expires_at = badge, None, ""
+        self.lease_epoch += 1
+
+    def close_for_rerelease(self, new_task_id: str, moved: int) -> None:
+        """Move `moved` of a short task's missing quantity to a new task; closed in full, it counts as picked."""
+        if self.status != TASK_SHORT:
+            raise TaskClosed(self.task_id, self.status)
+        self.qty -= min(moved, self.remaining)
+        if self.remaining == 0:
+            self.status = TASK_PICKED if self.picked_qty else TASK_CANCELLED
+        self.short_reason = f"{self.short_reason} ({moved} re-released as {new_task_id})"[:256]
+
     def check_worker(self, badge: str) -> None:
         """Refuse anyone but the picker the task is assigned to, and any work on a finished task."""
         if self.status == TASK_OPEN or self.picker != badge:

@@ -86,6 +86,7 @@ class CreateEnrolmentCode(Command):
     """Make a single-use code a handheld can enrol with during the next `minutes`."""
 
     minutes: float = 60.0
+    actor: str = ""  # the dashboard login that asked for it; audited when given
 
 
 @dataclass(frozen=True)
@@ -97,6 +98,8 @@ class EnrolDevice(Command):
 @dataclass(frozen=True)
 class RevokeDevice(Command):
     device_id: str
+    actor: str = ""  # the dashboard login that asked for it; audited when given
+    reason: str = ""
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,8 @@ def create_enrolment_code(cmd: CreateEnrolmentCode, uow: UnitOfWork) -> dict:
         now = uow.now()
         expires_at = minutes_later(now, cmd.minutes)
         uow.enrolment_codes.save(EnrolmentCode(token_digest(code), now, expires_at))
+        if cmd.actor:
+            uow.audit.record(cmd.actor, "enrolment_code.created", "enrolment_code", "", {"expires_at": expires_at})
         uow.commit()
     half = CODE_LENGTH // 2
     return {"enrolment_code": f"{code[:half]}-{code[half:]}", "site_id": uow.site_id, "expires_at": expires_at}
@@ -47,5 +49,7 @@ def revoke_device(cmd: RevokeDevice, uow: UnitOfWork) -> dict:
         changed = device.revoke(uow.now())
         uow.devices.save(device)
         uow.devices.end_sessions(cmd.device_id)
+        if cmd.actor:
+            uow.audit.record(cmd.actor, "device.revoked", f"device:{device.device_id}", cmd.reason)
         uow.commit()
     return {"device_id": device.device_id, "revoked_at": device.revoked_at, "changed": changed}

@@ -1,7 +1,7 @@
 """Route each command to its handler with a fresh unit of work."""
 from typing import Callable
 
-from . import commands, enrolment, orders, picking, site_setup
+from . import commands, enrolment, exceptions, lead_commands, orders, picking, site_setup
 from .unit_of_work import UnitOfWork
 
 HANDLERS: dict[type, Callable] = {
@@ -21,6 +21,10 @@ HANDLERS: dict[type, Callable] = {
     commands.CreateEnrolmentCode: enrolment.create_enrolment_code,
     commands.EnrolDevice: enrolment.enrol_device,
     commands.RevokeDevice: enrolment.revoke_device,
+    lead_commands.ReassignTask: exceptions.reassign_task,
+    lead_commands.ReleaseShortTask: exceptions.release_short_task,
+    lead_commands.CancelOrderAtSite: exceptions.cancel_order_at_site,
+    lead_commands.ResolveException: exceptions.resolve_exception,
 }
 
 

@@ -35,6 +35,11 @@ STATUS_BY_CODE = {
     "device_wrong_site": 403,
     "device_mismatch": 403,
     "unknown_device": 404,
+    "reason_required": 422,
+    "unknown_resolution": 422,
+    "unknown_picker": 404,
+    "no_free_stock": 409,
+    "already_resolved": 409,
 }
 
 

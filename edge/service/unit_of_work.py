@@ -6,6 +6,7 @@ from typing import Protocol
 from edge.domain.catalogue import Item, Location, Picker
 from edge.domain.enrolment import Device, EnrolmentCode
 from edge.domain.events import Event
+from edge.domain.lead_actions import Resolution
 from edge.domain.orders import Carton, Order
 from edge.domain.picking import PickTask
 from edge.domain.release import StockSlot
@@ -125,6 +126,15 @@ class ScanErrorRepository(Protocol):
     def add(self, error: ScanError) -> None: ...
 
 
+class AuditLog(Protocol):
+    def record(self, actor: str, action: str, subject: str, reason: str = "", detail: dict | None = None) -> None: ...
+
+
+class ResolutionRepository(Protocol):
+    def get(self, kind: str, ref: str) -> Resolution | None: ...
+    def add(self, resolution: Resolution) -> None: ...
+
+
 class UnitOfWork(abc.ABC):
     """Open with `with uow:`; nothing is kept unless commit() is called inside."""
 
@@ -142,6 +152,8 @@ class UnitOfWork(abc.ABC):
     scan_errors: ScanErrorRepository
     devices: DeviceRepository
     enrolment_codes: EnrolmentCodeRepository
+    audit: AuditLog
+    resolutions: ResolutionRepository
 
     def __enter__(self) -> "UnitOfWork":
         self.pending: list[tuple[Event, Origin]] = []

@@ -19,7 +19,7 @@ class EdgeServices:
     db_path: str
     site_id: str
     sync: object | None = None
-    devices: object | None = None  # the site's DeviceConfig when label printing is configured
+    devices: object | None = None  # the live device registry (LiveDeviceRegistry) when label printing is configured
     print_worker: object | None = None
 
 
@@ -32,9 +32,12 @@ def create_app(config: dict, bus: MessageBus | None = None) -> Flask:
     """
     from edge.adapters.migrations import init_database
     from edge.bootstrap import build_bus, load_site_devices
+    from edge.devices.printer_admin import LiveDeviceRegistry
 
+    from .api import devices as devices_api
     from .api import enrolment, orders, picking, sessions, status, sync_ops
     from .dashboard import dashboard
+    from .devices_pages import devices_pages
     from .staff_auth import init_staff_auth
 
     app = Flask(__name__)
@@ -46,6 +49,8 @@ def create_app(config: dict, bus: MessageBus | None = None) -> Flask:
     site_id, db_path, sync = config["SITE_ID"], config["DB_PATH"], config.get("SYNC")
     init_database(db_path, site_id)
     devices = load_site_devices(config["DEVICE_CONFIG"], site_id, db_path) if config.get("DEVICE_CONFIG") else None
+    if devices is not None:  # edits through /api/v1/devices swap the config in for packing and the print worker
+        devices = LiveDeviceRegistry(config["DEVICE_CONFIG"], devices)
     if bus is None:
         bus = build_bus(db_path, on_commit=sync.nudge if sync is not None else lambda: None, devices=devices)
     app.extensions["wes_edge"] = EdgeServices(bus, db_path, site_id, sync, devices)
@@ -57,9 +62,11 @@ def create_app(config: dict, bus: MessageBus | None = None) -> Flask:
     for blueprint in (enrolment.blp, sessions.blp, picking.blp, orders.blp, status.public, sync_ops.public):
         api.register_blueprint(blueprint, url_prefix="/api/v1")
     api.register_blueprint(sync_ops.lead, url_prefix="/api/v1")  # dashboard session: CSRF applies
+    api.register_blueprint(devices_api.blp, url_prefix="/api/v1")  # staff cookies: CSRF stays on
     init_staff_auth(app, db_path)
     sync_ops.install(app)  # the outbox budget, and its guard on the views that hand out new work
     app.register_blueprint(dashboard)
+    app.register_blueprint(devices_pages)
     # Liveness at the root too, where load balancers and the centre's launcher look for it.
     app.add_url_rule("/health", "health", lambda: {"status": "ok", "site": site_id})
     return app

@@ -1,7 +1,7 @@
 """Request and response schemas of the centre's API; requests refuse unknown fields."""
 from marshmallow import RAISE, Schema, fields, validate
 
-from central.domain.orders import MAX_LINES
+from central.domain.orders import CENTRAL_ONLY_STATUSES, MAX_LINES
 from protocols.messages.central_commands import TRACKING_KINDS
 from protocols.messages.envelope import SITE_ID
 from protocols.status import ORDER_STATUSES
@@ -27,6 +27,12 @@ class CreateOrderSchema(StrictSchema):
     requested_ship_date = fields.Date(required=True, metadata={"description": "YYYY-MM-DD"})
     lines = fields.List(fields.Nested(OrderLineInSchema), required=True,
                         validate=validate.Length(min=1, max=MAX_LINES))
+    allow_split = fields.Boolean(load_default=False, metadata={
+        "description": "may be filled by several sites when no single site can (see docs/allocation.md)"})
+    hold_reason = fields.String(load_default=None, allow_none=True, validate=validate.Length(min=1, max=256),
+                                metadata={"description": "create the order on hold, with this reason"})
+    operator = fields.String(load_default="", validate=validate.Length(max=64),
+                             metadata={"description": "who asked (or send the X-Operator header)"})
 
 
 class PageSchema(StrictSchema):
@@ -36,7 +42,7 @@ class PageSchema(StrictSchema):
 
 
 class OrderFilterSchema(PageSchema):
-    status = fields.String(validate=validate.OneOf(ORDER_STATUSES))
+    status = fields.String(validate=validate.OneOf(ORDER_STATUSES + CENTRAL_ONLY_STATUSES))
     site = fields.String(validate=CODE)
 
 
@@ -53,6 +59,7 @@ class StatusChangeSchema(Schema):
     at = fields.String()
     source = fields.String(metadata={"description": '"central" or the site id that reported it'})
     note = fields.String()
+    actor = fields.String(metadata={"description": "the operator who asked for it (holds, cancels), else empty"})
 
 
 class OrderSummarySchema(Schema):
@@ -66,11 +73,38 @@ class OrderSummarySchema(Schema):
     note = fields.String()
     created_at = fields.String()
     updated_at = fields.String()
+    allow_split = fields.Boolean()
+    parent_order_id = fields.String(allow_none=True, metadata={"description": "set on a part of a split order"})
+    kind = fields.String(metadata={"description": "customer or transfer"})
+    ship_to_site = fields.String(allow_none=True, metadata={"description": "a transfer's destination site"})
+    transfer_received_at = fields.String(allow_none=True)
 
 
 class OrderSchema(OrderSummarySchema):
     lines = fields.List(fields.Nested(OrderLineSchema))
     history = fields.List(fields.Nested(StatusChangeSchema))
+    parts = fields.List(fields.Nested(OrderSummarySchema), metadata={
+        "description": "site orders made from this one: split parts and re-allocated short picks"})
+
+
+class OrderActionSchema(StrictSchema):
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=256))
+    operator = fields.String(load_default="", validate=validate.Length(max=64), metadata={
+        "description": "who asks; or send the X-Operator header (the centre has no login yet). One is required."})
+
+
+class TransferInSchema(StrictSchema):
+    from_site = fields.String(required=True, validate=SITE_ID)
+    to_site = fields.String(required=True, validate=SITE_ID)
+    requested_ship_date = fields.Date(required=True, metadata={"description": "YYYY-MM-DD"})
+    priority = fields.Integer(load_default=5, strict=True, validate=validate.Range(min=1, max=9))
+    lines = fields.List(fields.Nested(OrderLineInSchema), required=True,
+                        validate=validate.Length(min=1, max=MAX_LINES))
+    operator = fields.String(load_default="", validate=validate.Length(max=64))
+
+
+class TransferReceiptSchema(StrictSchema):
+    operator = fields.String(load_default="", validate=validate.Length(max=64))
 
 
 class SiteInSchema(StrictSchema):

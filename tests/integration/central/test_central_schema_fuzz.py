@@ -1,8 +1,14 @@
 """schemathesis against the centre's own OpenAPI: generated requests never get a 5xx or an undocumented answer."""
 from tests.schema_fuzz import fuzz_every_operation, report
 
+# Rules the schema cannot express, so schema-valid input may rightly get a 4xx: an order names items and dates
+# the schema cannot know about; an import's body is a CSV file (described, not typed, in the spec); a transfer
+# needs two different registered sites with the stock.
+BEYOND_SCHEMA = frozenset({"POST /api/v1/orders", "POST /api/v1/orders/imports", "POST /api/v1/transfers",
+                           "POST /api/v1/orders/{order_id}/hold", "POST /api/v1/orders/{order_id}/release-hold",
+                           "POST /api/v1/orders/{order_id}/cancel"})
+
 
 def test_every_operation_answers_generated_input_as_documented(app, seeded):
-    # An order names items and dates the schema cannot know about: refusing them with 422 is right.
-    failures = fuzz_every_operation(app, rules_beyond_schema=frozenset({"POST /api/v1/orders"}))
+    failures = fuzz_every_operation(app, rules_beyond_schema=BEYOND_SCHEMA)
     assert not failures, report(failures)

@@ -53,3 +53,43 @@ def quick_transport(url):
 
 def dispatcher_for(db_path, *printers: PrinterConfig) -> PrintDispatcher:
     return PrintDispatcher(db_path, site_config(*printers), transport_factory=quick_transport)
+
+
+@pytest.fixture
+def spare():
+    with FakeZebraPrinter() as fake:
+        yield fake
+
+
+@pytest.fixture
+def devices_path(tmp_path, printer, spare):
+    from staff_client import write_devices_file
+
+    return write_devices_file(tmp_path / "devices.json", printer.url, spare.url, SERIES)
+
+
+@pytest.fixture
+def app(db_path, devices_path):
+    from staff_client import make_app
+
+    return make_app(db_path, devices_path)
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def lead(client, db_path):
+    """Headers of a logged-in lead: the session cookie is in the client, the CSRF token in X-CSRFToken."""
+    from staff_client import log_in
+
+    return log_in(client, db_path, "lee", "lead")
+
+
+@pytest.fixture
+def dispatcher(app):
+    from staff_client import dispatcher_of
+
+    return dispatcher_of(app, quick_transport)

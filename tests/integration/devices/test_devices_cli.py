@@ -5,12 +5,13 @@ import threading
 import time
 
 import pytest
-from fake_zebra_printer import PAPER_OUT
+from fake_zebra_printer import PAPER_OUT, RIBBON_OUT
 
 from edge.devices.cli import main
 from edge.devices.preview import renderer_problem
 
-SUBCOMMANDS = ["printers", "preview", "print-test", "status", "test-scan"]
+SUBCOMMANDS = ["printers", "devices", "preview", "print-test", "status", "test-scan", "scanners",
+               "scanners profiles", "scanners listen"]
 
 
 @pytest.fixture
@@ -26,7 +27,7 @@ def config_file(tmp_path, printer):
 @pytest.mark.parametrize("command", SUBCOMMANDS)
 def test_every_subcommand_answers_help(command, capsys):
     with pytest.raises(SystemExit) as exit_:
-        main([command, "--help"])
+        main([*command.split(), "--help"])
     assert exit_.value.code == 0 and "usage: wes-devices" in capsys.readouterr().out
 
 
@@ -74,3 +75,25 @@ def test_test_scan_shows_bytes_and_resolution_from_a_pty_scanner(capsys):
     out = capsys.readouterr().out
     assert result["rc"] == 0
     assert "\\x1d10LOT42" in out and "gtin 07312345678909" in out and "location LOC-A-01-03" in out
+
+
+def test_devices_lists_printers_and_scanners_with_live_status(tmp_path, printer, spare, capsys):
+    path = tmp_path / "devices.json"
+    path.write_text(json.dumps({"site_id": "DC01", "printers": [
+        {"name": "PACK-1", "url": printer.url}, {"name": "PACK-2", "url": spare.url},
+        {"name": "PACK-3", "url": "tcp://127.0.0.1:9"}],
+        "scanners": [{"name": "PACK-SCAN-1", "url": "/dev/null"}]}))
+    spare.set_state(RIBBON_OUT)
+    assert main(["devices", "--config", str(path), "--timeout", "0.3"]) == 1
+    out = capsys.readouterr().out
+    assert f"PACK-1       {printer.url}" in out and "READY" in out
+    assert "PACK-2" in out and "NOT READY: ribbon out: load a ribbon" in out
+    assert "PACK-3" in out and "OFFLINE: cannot connect" in out
+    assert "scanner PACK-SCAN-1" in out and "port present" in out
+    spare.set_state("ready")
+    path.write_text(json.dumps({"site_id": "DC01", "printers": [{"name": "PACK-1", "url": printer.url}],
+                                "scanners": [{"name": "DOCK-SCAN-1", "url": "/dev/serial/by-id/usb-gone"}]}))
+    assert main(["devices", "--config", str(path), "--timeout", "0.3"]) == 1
+    assert "port missing" in capsys.readouterr().out
+    path.write_text(json.dumps({"site_id": "DC01", "printers": [{"name": "PACK-1", "url": printer.url}]}))
+    assert main(["devices", "--config", str(path), "--timeout", "0.3"]) == 0

@@ -148,3 +148,18 @@ def test_devices_config_of_another_site_or_too_small_pack_stock_is_refused_at_st
         packing_app(site_db, devices_file(tmp_path, printer.url, site_id="DC02"))
     with pytest.raises(RegistryError, match="100 x 148 mm"):
         packing_app(site_db, devices_file(tmp_path, printer.url, height_mm=50.8))
+
+
+def test_a_registry_edit_through_the_edge_moves_packing_to_another_printer(tmp_path, site_db, printer, spare):
+    from staff_client import log_in
+
+    app = packing_app(site_db, devices_file(tmp_path, printer.url))
+    client = app.test_client()
+    lead = log_in(client, site_db, "lee", "lead")
+    assert client.put("/api/v1/devices/printers/PACK-2", json={"url": spare.url, "station": "PACK"},
+                      headers=lead).status_code == 201
+    assert client.put("/api/v1/devices/printers/PACK-1", json={"url": printer.url, "station": ""},
+                      headers=lead).status_code == 200
+    allocate(site_db)
+    carton = pick_and_close(client)
+    assert stored(site_db, "SELECT printer, sscc FROM edge_print_jobs") == [("PACK-2", carton.json["sscc"])]

@@ -23,11 +23,13 @@ def wait_until(check, timeout=15.0):
 
 
 def dump(path: str) -> dict:
-    """Read every table but the sync cursors, which acks and resends in the background keep touching."""
+    """Read every table but what presence and acks touch in the background (sync cursors, a site's last state)."""
     with read_connection(path) as conn:
         tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
                   if r[0] not in ("sync_outbox_cursor", "sync_inbox_cursor")]
-        return {t: sorted(map(tuple, conn.execute(f"SELECT * FROM [{t}]")), key=repr) for t in tables}
+        columns = {"sites": "site_id"}  # last_state / last_seen_at follow the site's presence messages
+        return {t: sorted(map(tuple, conn.execute(f"SELECT {columns.get(t, '*')} FROM [{t}]")), key=repr)
+                for t in tables}
 
 
 def picked_qty(client, order_id: str) -> int:

@@ -4,7 +4,7 @@ import copy
 from central.domain.master_data import Item, Site
 from central.domain.orders import CLOSED_STATUSES, Order
 from central.service.unit_of_work import (ItemRepository, LocationRepository, OrderRepository, SiteCommandOutbox,
-                                          SiteRepository, StockRepository, UnitOfWork)
+                                          SiteRepository, StockRepository, StockSnapshotRepository, UnitOfWork)
 from protocols.status import ORDER_RECEIVED
 
 NOW = "2025-03-03T09:00:00.000+00:00"
@@ -32,7 +32,13 @@ class FakeOrderRepository(OrderRepository):
     def save(self, order):
         self.history.setdefault(order.order_id, []).extend(order.new_history)
         order.new_history.clear()
+        for part in order.new_parts:
+            self.save(part)
+        order.new_parts.clear()
         self.rows[order.order_id] = copy.deepcopy(order)
+
+    def parts(self, order_id):
+        return [copy.deepcopy(o) for _, o in sorted(self.rows.items()) if o.parent_order_id == order_id]
 
     def waiting(self):
         return [copy.deepcopy(o) for o in self.rows.values() if o.status == ORDER_RECEIVED]
@@ -111,6 +117,15 @@ class FakeLocationRepository(LocationRepository):
         self.rows[(site_id, location)] = {"barcode": barcode, "zone": zone, "pick_seq": pick_seq}
 
 
+class FakeStockSnapshotRepository(StockSnapshotRepository):
+    def __init__(self):
+        self.rows: list[tuple] = []
+
+    def add(self, site_id, taken_at, rows, received_at):
+        self.rows.append((site_id, taken_at, rows, received_at))
+        return len(self.rows)
+
+
 class FakeSiteCommandOutbox(SiteCommandOutbox):
     def __init__(self):
         self.sent: list[tuple[str, str, dict]] = []
@@ -128,6 +143,7 @@ class FakeUnitOfWork(UnitOfWork):
         self.sites = FakeSiteRepository(sites)
         self.stock = FakeStockRepository()
         self.locations = FakeLocationRepository()
+        self.snapshots = FakeStockSnapshotRepository()
         self.commands = FakeSiteCommandOutbox()
         self.now = now
         self.committed = False

@@ -77,3 +77,24 @@ def test_an_earlier_ship_date_goes_first_at_equal_priority():
     early = an_order("SO-000002", [("SKU-KETTLE", 1)], ship="2025-03-05")
     availability = Availability.from_stock(["DC01"], {"DC01": {"SKU-KETTLE": 1}}, {})
     assert [o.order_id for o in allocate_orders([late, early], availability, NOW)] == ["SO-000002"]
+
+
+def test_a_split_plan_takes_the_site_covering_most_first_and_only_covers_what_is_asked():
+    on_hand = {"DC01": {"SKU-BLUE-MUG": 2, "SKU-KETTLE": 1}, "DC02": {"SKU-BLUE-MUG": 5}, "DC03": {"SKU-KETTLE": 9}}
+    availability = Availability.from_stock(["DC01", "DC02", "DC03"], on_hand, {})
+    assert availability.plan_split({"SKU-BLUE-MUG": 6, "SKU-KETTLE": 1}) == [
+        ("DC02", {"SKU-BLUE-MUG": 5}), ("DC01", {"SKU-BLUE-MUG": 1, "SKU-KETTLE": 1})]
+    assert availability.plan_split({"SKU-BLUE-MUG": 8}) is None  # all sites together have 7
+
+
+def test_an_order_without_allow_split_waits_rather_than_splitting():
+    availability = Availability.from_stock(["DC01", "DC02"], {"DC01": {"SKU-BLUE-MUG": 2},
+                                                              "DC02": {"SKU-BLUE-MUG": 2}}, {})
+    whole = an_order("SO-000001", [("SKU-BLUE-MUG", 3)])
+    assert allocate_orders([whole], availability, NOW) == [] and whole.status == ORDER_RECEIVED
+    splittable = an_order("SO-000002", [("SKU-BLUE-MUG", 3)])
+    splittable.allow_split = True
+    parts = allocate_orders([splittable], availability, NOW)
+    assert [(p.order_id, p.site_id, p.demand()) for p in parts] == [
+        ("SO-000002-1", "DC01", {"SKU-BLUE-MUG": 2}), ("SO-000002-2", "DC02", {"SKU-BLUE-MUG": 1})]
+    assert splittable.status == "split" and splittable.new_parts == parts

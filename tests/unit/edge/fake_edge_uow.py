@@ -138,6 +138,25 @@ class FakeScanErrors:
         self.rows.append(error)
 
 
+class FakeAuditLog:
+    def __init__(self):
+        self.rows = []  # (actor, action, subject, reason, detail)
+
+    def record(self, actor, action, subject, reason="", detail=None):
+        self.rows.append((actor, action, subject, reason, detail or {}))
+
+
+class FakeResolutions:
+    def __init__(self):
+        self.rows = {}
+
+    def get(self, kind, ref):
+        return self.rows.get((kind, ref))
+
+    def add(self, resolution):
+        self.rows[(resolution.kind, resolution.ref)] = resolution
+
+
 class FakeUnitOfWork(UnitOfWork):
     """Keep committed state and outbox in lists and dicts; a rollback restores the last commit."""
 
@@ -157,6 +176,8 @@ class FakeUnitOfWork(UnitOfWork):
         self.scan_errors = FakeScanErrors()
         self.devices = FakeDevices(self)
         self.enrolment_codes = FakeKeyed("code_hash")
+        self.audit = FakeAuditLog()
+        self.resolutions = FakeResolutions()
         self.outbox: list = []  # (event, origin) pairs in commit order
         self.commits = 0
         self._snapshot = self._state()
