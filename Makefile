@@ -3,6 +3,9 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 DEMO_ARGS ?=
+EPISODES ?= 3
+SITES ?= 2
+CHAOS_ARGS ?=
 
 .PHONY: demo test label-renderer chaos bench bench-sync bench-drain bench-sites bench-scan_feedback bench-edge_api bench-dashboard bench-ops venv mosquitto clean
 
@@ -27,7 +30,7 @@ test: venv mosquitto label-renderer
 	$(PY) -m pytest -q
 
 chaos: venv mosquitto
-	$(PY) -m deploy.chaos --seconds 300 --orders 100
+	$(PY) -m deploy.chaos --episodes $(EPISODES) --sites $(SITES) $(CHAOS_ARGS)
 
 bench: bench-sync bench-drain bench-sites bench-scan_feedback bench-edge_api bench-dashboard bench-ops
 

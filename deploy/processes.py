@@ -76,17 +76,19 @@ class ServiceProcess:
             self.process.wait(5)
 
 
-def central_process(workdir: Path, mqtt_url: str, port: int, resend_after: float = 5) -> ServiceProcess:
+def central_process(workdir: Path, mqtt_url: str, port: int, resend_after: float = 5,
+                    seed: Path | None = None) -> ServiceProcess:
     return ServiceProcess("central", [
         "--db", str(workdir / "central.db"), "--mqtt-url", mqtt_url,
-        "--seed", str(SAMPLE_DIR / "catalogue.json"), "--resend-after", str(resend_after)],
+        "--seed", str(seed or SAMPLE_DIR / "catalogue.json"), "--resend-after", str(resend_after)],
         port, workdir / "central.log")
 
 
-def edge_process(workdir: Path, site: str, mqtt_url: str, port: int, resend_after: float = 5) -> ServiceProcess:
+def edge_process(workdir: Path, site: str, mqtt_url: str, port: int, resend_after: float = 5,
+                 seed: Path | None = None) -> ServiceProcess:
     return ServiceProcess("edge", [
         "--site", site, "--db", str(workdir / f"edge-{site}.db"), "--mqtt-url", mqtt_url,
-        "--seed", str(SAMPLE_DIR / f"{site}.json"), "--resend-after", str(resend_after)],
+        "--seed", str(seed or SAMPLE_DIR / f"{site}.json"), "--resend-after", str(resend_after)],
         port, workdir / f"edge-{site}.log")
 
 

@@ -1,6 +1,7 @@
 """Talk to the site's edge handheld API over HTTP/JSON (stdlib only, so it runs on a handheld)."""
 import json
 import uuid
+from http.client import HTTPException
 from urllib import error, request
 from urllib.parse import quote
 
@@ -105,6 +106,6 @@ class EdgeClient:
             except ValueError:
                 problem = {}
             raise EdgeRefused(err.code, problem.get("error", "error"), problem.get("message", str(err))) from None
-        except (error.URLError, OSError) as err:
+        except (error.URLError, OSError, HTTPException) as err:  # HTTPException: the reply was cut off
             raise EdgeUnreachable(f"edge at {self.base_url} unreachable: {err}") from None
         return json.loads(raw) if raw else {}

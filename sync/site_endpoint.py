@@ -85,6 +85,13 @@ class SiteSyncEndpoint:
         self.sender.set_peer_online(state["online"])
         if state["online"]:
             self._publish_state()  # the centre answers with its high-water mark for us
+            # Say which commands we hold: a site restored from a backup holds fewer than the centre
+            # saw acknowledged, and nothing else would tell it to send them again.
+            with read_connection(self.db_path) as conn:
+                held = conn.execute("SELECT epoch, hwm FROM sync_inbox_cursor WHERE stream = ?"
+                                    " ORDER BY epoch DESC LIMIT 1", [self.site]).fetchone()
+            epoch, hwm = (held["epoch"], held["hwm"]) if held else (1, 0)
+            self.commands.send_ack(self.site, epoch, hwm, resend_from=hwm + 1)
 
     def _on_ack(self, topic: str, payload: bytes) -> None:
         try:
