@@ -1,7 +1,7 @@
 """The unit of work: repositories plus an outbox, committed together or not at all."""
 import abc
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from edge.domain.catalogue import Item, Location, Picker
 from edge.domain.enrolment import Device, EnrolmentCode
@@ -10,6 +10,9 @@ from edge.domain.lead_actions import Resolution
 from edge.domain.orders import Carton, Order
 from edge.domain.picking import PickTask
 from edge.domain.release import StockSlot
+
+if TYPE_CHECKING:
+    from .count_ports import CountRepository, PickFaceRepository, QuantRepository, ReplenishmentRepository
 
 
 @dataclass(frozen=True)
@@ -154,6 +157,10 @@ class UnitOfWork(abc.ABC):
     enrolment_codes: EnrolmentCodeRepository
     audit: AuditLog
     resolutions: ResolutionRepository
+    counts: "CountRepository"
+    pick_faces: "PickFaceRepository"
+    replenishments: "ReplenishmentRepository"
+    quants: "QuantRepository"
 
     def __enter__(self) -> "UnitOfWork":
         self.pending: list[tuple[Event, Origin]] = []
