@@ -7,7 +7,7 @@ unit once. Picks at a location wait while its count task is handed out (see task
 """
 from dataclasses import dataclass, field
 
-from .errors import DomainError, LeaseLost, WrongLocation
+from .errors import DomainError, LeaseLost
 from .events import StockChanged
 
 COUNT_OPEN, COUNT_ASSIGNED = "open", "assigned"
@@ -46,6 +46,13 @@ class NotAwaitingApproval(CountRefused):
     def __init__(self, count_id: str, status: str):
         super().__init__(f"Count {count_id} is {status.replace('_', ' ')}, not waiting for approval. "
                          "Reload the page to see what is left.")
+
+
+class WrongCountLocation(CountRefused):
+    code = "wrong_location"
+
+    def __init__(self, scanned: str, location: str):
+        super().__init__(f"Wrong location: you scanned {scanned}. Go to {location} and scan its label.")
 
 
 class CountNeedsLines(CountRefused):
@@ -150,7 +157,7 @@ class CountTask:
                now: str) -> None:
         """Record a blind count against the snapshot of what the site expected at this moment."""
         if scanned_location.strip().upper() not in (location_barcode.upper(), self.location.upper()):
-            raise WrongLocation(scanned_location.strip(), self.location)
+            raise WrongCountLocation(scanned_location.strip(), self.location)
         if not counted and not empty:
             raise CountNeedsLines()
         self.lines = compare(expected, {} if empty else counted)

@@ -3,7 +3,7 @@ from dataclasses import dataclass
 
 from .barcodes import matches_item, matches_location
 from .catalogue import Item
-from .errors import DomainError, LeaseLost, WrongItem, WrongLocation
+from .errors import DomainError, LeaseLost
 from .events import StockChanged
 
 REPLEN_OPEN, REPLEN_ASSIGNED, REPLEN_DONE, REPLEN_CANCELLED = "open", "assigned", "done", "cancelled"
@@ -34,6 +34,14 @@ class ReplenishmentClosed(ReplenishmentRefused):
 
     def __init__(self, replen_id: str, status: str):
         super().__init__(f"Replenishment {replen_id} is already {status}. Press Next.")
+
+
+class WrongMoveScan(ReplenishmentRefused):
+    """A wrong location or item on a move: refused, not counted as a picker's wrong scan (nothing is stored)."""
+
+    def __init__(self, code: str, scanned: str, expected: str, what: str):
+        super().__init__(f"Wrong {what}: you scanned {scanned}. Scan {expected}.")
+        self.code = code
 
 
 class TooManyToMove(ReplenishmentRefused):
@@ -124,16 +132,17 @@ class Replenishment:
         if self.status != REPLEN_ASSIGNED or self.picker != badge:
             raise ReplenishmentNotYours(self.replen_id)
         if not matches_location(scans.from_location, self.from_location, from_barcode):
-            raise WrongLocation(scans.from_location.strip(), self.from_location)
+            raise WrongMoveScan("wrong_location", scans.from_location.strip(), self.from_location, "location")
         if not matches_item(scans.item, item.sku, item.gtins):
-            raise WrongItem(scans.item.strip(), self.sku, self.from_location)
+            raise WrongMoveScan("wrong_item", scans.item.strip(), self.sku, "item")
         if self.lot and scans.lot and scans.lot != self.lot:
             raise WrongLot(scans.lot, self.lot)
         most = min(self.qty, on_hand)
         if scans.qty < 1 or scans.qty > most:
             raise TooManyToMove(most, self.from_location)
         if not matches_location(scans.to_location, self.to_location, to_barcode):
-            raise WrongLocation(scans.to_location.strip(), self.to_location)
+            raise WrongMoveScan("wrong_location", scans.to_location.strip(), f"the pick face {self.to_location}",
+                                "pick face")
         self.status, self.moved_qty, self.done_at = REPLEN_DONE, scans.qty, now
         return [StockChanged(self.from_location, self.sku, -scans.qty, "replenish", self.replen_id, self.lot),
                 StockChanged(self.to_location, self.sku, scans.qty, "replenish", self.replen_id, self.lot)]

@@ -11,6 +11,7 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validate
 from protocols.status import ORDER_STATUSES
 
 CODE = validate.Length(min=1, max=64)
+STOCK_REASONS = ("count", "pick", "ship", "adjust", "replenish")
 
 
 class _Strict(Schema):
@@ -23,7 +24,7 @@ class StockChangedV1Schema(_Strict):
     sku = fields.String(required=True, validate=CODE)
     lot = fields.String(load_default="", validate=validate.Length(max=64))
     qty_delta = fields.Integer(required=True, strict=True)
-    reason = fields.String(required=True, validate=validate.OneOf(["count", "pick", "ship", "adjust"]))
+    reason = fields.String(required=True, validate=validate.OneOf(STOCK_REASONS))
     ref = fields.String(load_default="", validate=validate.Length(max=128))
 
 
