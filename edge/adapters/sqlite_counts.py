@@ -66,7 +66,9 @@ class SqliteCountRepository(SqliteRepository):
 
     def sku_for_barcode(self, barcode: str) -> str | None:
         """Return the sku the barcode names (its sku or one of its GTINs), or None."""
-        row = self._one("SELECT sku FROM items WHERE sku = ? COLLATE NOCASE", [barcode.strip()])
+        # A sku the site holds stock of counts as known even before the centre has sent its item.
+        row = self._one("SELECT sku FROM items WHERE sku = ? COLLATE NOCASE UNION ALL"
+                        " SELECT sku FROM stock WHERE sku = ? COLLATE NOCASE LIMIT 1", [barcode.strip()] * 2)
         if row:
             return row[0]
         for sku, gtins in self.db.execute("SELECT sku, gtins FROM items WHERE gtins != '[]'"):

@@ -41,7 +41,9 @@ class FakeCounts:
                 if l.zone == zone]
 
     def sku_for_barcode(self, barcode):
-        return next((i.sku for i in self.uow.items.rows.values() if matches_item(barcode, i.sku, i.gtins)), None)
+        held = {sku for (_, sku) in self.uow.stock.quants}
+        known = [(i.sku, i.gtins) for i in self.uow.items.rows.values()] + [(sku, []) for sku in held]
+        return next((sku for sku, gtins in known if matches_item(barcode, sku, gtins)), None)
 
     def settings(self):
         return self.stored_settings
