@@ -55,6 +55,13 @@ class WrongCountLocation(CountRefused):
         super().__init__(f"Wrong location: you scanned {scanned}. Go to {location} and scan its label.")
 
 
+class EmptyWithLines(CountRefused):
+    code = "empty_with_lines"
+
+    def __init__(self):
+        super().__init__("You counted items and also pressed Empty. Count again: scan the items, or confirm Empty.")
+
+
 class CountNeedsLines(CountRefused):
     code = "count_needs_lines"
 
@@ -160,6 +167,8 @@ class CountTask:
             raise WrongCountLocation(scanned_location.strip(), self.location)
         if not counted and not empty:
             raise CountNeedsLines()
+        if counted and empty:
+            raise EmptyWithLines()
         self.lines = compare(expected, {} if empty else counted)
         self.counted_by, self.counted_at = badge, now
 

@@ -19,11 +19,6 @@ class SubmitCountV1Schema(_Op):
     lease_epoch = StrictInt(validate=validate.Range(min=0), metadata=LEASE_EPOCH)
     scanned_at = fields.AwareDateTime(format="iso", metadata={"description": "device clock when counted"})
 
-    @validates_schema
-    def lines_or_empty(self, data, **kwargs):
-        if data.get("empty") and data.get("lines"):
-            raise ValidationError("send either lines or empty=true, not both", "empty")
-
 
 class ConfirmReplenishmentV1Schema(_Op):
     from_barcode = fields.String(required=True, validate=BARCODE)
