@@ -188,6 +188,12 @@ class CountTask:
         self.status = COUNT_AWAITING_APPROVAL
         return None, self.decide(True, "system", "under the approval threshold", now)
 
+    def cancel(self, actor: str, reason: str, now: str) -> None:
+        """Withdraw a count not yet recorded (its counter walked away): picks at the location are free again."""
+        if self.status not in COUNT_LIVE:
+            raise CountClosed(self.count_id, self.status)
+        self.status, self.decided_by, self.decided_at, self.decision_reason = COUNT_CANCELLED, actor, now, reason
+
     def decide(self, approve: bool, actor: str, reason: str, now: str) -> list[StockChanged]:
         """Approve (book each variance as a count adjustment) or reject (book nothing) a counted variance."""
         if self.status != COUNT_AWAITING_APPROVAL:

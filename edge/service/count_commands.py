@@ -45,6 +45,13 @@ class DecideCount(Command):
 
 
 @dataclass(frozen=True)
+class CancelCount(Command):
+    count_id: str
+    actor: str
+    reason: str
+
+
+@dataclass(frozen=True)
 class SetCountSettings(Command):
     recount_units: int
     recount_pct: float

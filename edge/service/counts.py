@@ -5,7 +5,7 @@ from edge.domain.events import Event, StockChanged
 from edge.domain.lead_actions import check_reason
 from protocols.barcode import BarcodeError, classify
 
-from .count_commands import CreateCounts, DecideCount, SetCountSettings, SubmitCount, TakeNextCount
+from .count_commands import CancelCount, CreateCounts, DecideCount, SetCountSettings, SubmitCount, TakeNextCount
 from .idempotency import idempotent
 from .unit_of_work import Origin, UnitOfWork
 
@@ -110,6 +110,19 @@ def decide_count(cmd: DecideCount, uow: UnitOfWork) -> dict:
         uow.commit()
     verb = "approved: stock adjusted" if cmd.approve else "rejected: stock unchanged"
     return {"count_id": count.count_id, "status": count.status, "message": f"Count {count.count_id} {verb}."}
+
+
+def cancel_count(cmd: CancelCount, uow: UnitOfWork) -> dict:
+    """Withdraw an open or handed-out count; the picks it held at the location are handed out again."""
+    reason = check_reason(cmd.reason)
+    with uow:
+        count = _count(uow, cmd.count_id)
+        count.cancel(cmd.actor, reason, uow.now())
+        uow.counts.save(count)
+        uow.audit.record(cmd.actor, "count.cancelled", f"count:{count.count_id}", reason,
+                         {"location": count.location, "picker": count.picker})
+        uow.commit()
+    return {"count_id": count.count_id, "status": count.status, "message": f"Count {count.count_id} withdrawn."}
 
 
 def set_count_settings(cmd: SetCountSettings, uow: UnitOfWork) -> dict:

@@ -44,6 +44,7 @@ HANDLERS.update({
     count_commands.TakeNextCount: counts.take_next_count,
     count_commands.SubmitCount: counts.submit_count,
     count_commands.DecideCount: counts.decide_count,
+    count_commands.CancelCount: counts.cancel_count,
     count_commands.SetCountSettings: counts.set_count_settings,
     count_commands.SetPickFaces: replenishment.set_pick_faces,
     count_commands.TakeNextReplenishment: replenishment.take_next_replenishment,

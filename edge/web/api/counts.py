@@ -8,7 +8,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from edge.adapters import count_queries
-from edge.service.count_commands import (ConfirmReplenishment, CreateCounts, DecideCount, SetCountSettings,
+from edge.service.count_commands import (CancelCount, ConfirmReplenishment, CreateCounts, DecideCount, SetCountSettings,
                                          SetPickFaces, SubmitCount, TakeNextCount, TakeNextReplenishment)
 from sync.sqlite_store import read_connection
 
@@ -89,6 +89,16 @@ class DecideCountView(MethodView):
         """Approve a variance (booked as stock.changed reason count, once) or reject it (nothing is booked)."""
         return services().bus.handle(DecideCount(count_id, decision == "approve", current_staff().username,
                                                  body["reason"]))
+
+
+@lead.route("/counts/<count_id>/cancel")
+class CancelCountView(MethodView):
+    @staff_required("floor")
+    @lead.arguments(DecisionV1Schema)
+    @lead.response(200)
+    def post(self, body, count_id):
+        """Withdraw a count not yet recorded (e.g. its counter left); picks held at the location are freed."""
+        return services().bus.handle(CancelCount(count_id, current_staff().username, body["reason"]))
 
 
 @lead.route("/count-settings")

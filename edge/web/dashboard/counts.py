@@ -1,6 +1,6 @@
 """Counts & replenishment: variances waiting for the lead, open counts and replenishments, scheduling counts."""
 from edge.adapters import count_queries
-from edge.service.count_commands import CreateCounts, DecideCount
+from edge.service.count_commands import CancelCount, CreateCounts, DecideCount
 
 from ..staff_auth import staff_required
 from . import dashboard
@@ -37,3 +37,10 @@ def decide_count(count_id: str, decision: str):
     """Approve a counted variance (stock is adjusted) or reject it (nothing changes); a reason is required."""
     return run_action(DecideCount(count_id, decision == "approve", actor(), form("reason")), "dashboard.counts",
                       render_counts)
+
+
+@dashboard.post("/counts/<count_id>/cancel")
+@staff_required("floor")
+def cancel_count(count_id: str):
+    """Withdraw a count nobody is finishing, so the picks it holds at its location go out again."""
+    return run_action(CancelCount(count_id, actor(), form("reason")), "dashboard.counts", render_counts)

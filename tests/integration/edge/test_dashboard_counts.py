@@ -60,3 +60,20 @@ def test_open_replenishments_are_listed_with_the_picks_waiting(client, db_path, 
     assert "<td>A-01-01</td><td>SKU-BLUE-MUG</td><td>401</td><td>420</td><td>400</td>" in html
     assert ("<td>SKU-BLUE-MUG</td><td>C-01-01</td><td>A-01-01</td><td>20</td><td>below min</td><td>open</td>"
             "<td>1</td>") in html
+
+
+def test_withdrawing_a_handed_out_count_frees_the_picks_it_held(client, db_path, centre, sam, alex, lead):
+    client.post("/counts/schedule", data={"csrf_token": lead, "locations": "A-01-01", "reason": "cycle"})
+    count = client.get("/api/v1/counts/next", headers=sam).json["count"]
+    centre.allocate("SO-1", [("SKU-BLUE-MUG", 2)])
+    assert client.get("/api/v1/tasks/next", headers=alex).json["task"] is None
+    before = dump(db_path)
+    assert client.post(f"/counts/{count['count_id']}/cancel", data={"csrf_token": lead}).status_code == 422
+    assert dump(db_path) == before
+    answer = client.post(f"/counts/{count['count_id']}/cancel", data={"csrf_token": lead, "reason": "Sam went home"})
+    assert answer.status_code == 303
+    assert client.get("/api/v1/tasks/next", headers=alex).json["task"]["location"] == "A-01-01"
+    assert audit_actions(db_path)[-1] == ("maria", "count.cancelled", f"count:{count['count_id']}", "Sam went home")
+    late = client.post(f"/api/v1/counts/{count['count_id']}/submit", headers=sam, json={
+        "op_id": op(), "location_barcode": "LOC-A-01-01", "lines": [{"barcode": "SKU-BLUE-MUG", "qty": 400}]})
+    assert (late.status_code, late.json["error"]) == (409, "count_closed")
