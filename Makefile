@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 DEMO_ARGS ?=
 
-.PHONY: demo test label-renderer chaos bench bench-sync bench-drain bench-sites bench-scan_feedback bench-edge_api bench-dashboard venv mosquitto clean
+.PHONY: demo test label-renderer chaos bench bench-sync bench-drain bench-sites bench-scan_feedback bench-edge_api bench-dashboard bench-ops venv mosquitto clean
 
 venv: $(VENV)/.installed
 
@@ -29,7 +29,7 @@ test: venv mosquitto label-renderer
 chaos: venv mosquitto
 	$(PY) -m deploy.chaos --seconds 300 --orders 100
 
-bench: bench-sync bench-drain bench-sites bench-scan_feedback bench-edge_api bench-dashboard
+bench: bench-sync bench-drain bench-sites bench-scan_feedback bench-edge_api bench-dashboard bench-ops
 
 bench-sync: venv mosquitto
 	$(PY) -m bench.sync
@@ -48,6 +48,9 @@ bench-edge_api: venv mosquitto
 
 bench-dashboard: venv
 	$(PY) -m bench.dashboard_render
+
+bench-ops: venv
+	$(PY) -m bench.ops_render
 
 clean:
 	rm -rf .demo .pytest_cache build *.egg-info

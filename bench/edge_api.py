@@ -151,6 +151,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seconds", type=float, default=10.0, help="measured seconds per device count")
     parser.add_argument("--orders", type=int, default=3000, help="orders released before the run")
     parser.add_argument("--replay-share", type=float, default=0.05, help="share of confirms sent twice")
+    parser.add_argument("--workers", type=int, default=2,
+                        help="wes-edge serve --workers: HTTP worker processes (1: waitress in one process)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     counts = [int(c) for c in args.devices.split(",")]
@@ -161,7 +163,8 @@ def main(argv: list[str] | None = None) -> None:
     codes = enrolment_codes(db_path, sum(counts))
     results = {}
     with MosquittoBroker(workdir=str(work / "mqtt")) as broker:
-        edge = ServiceProcess("edge", ["--site", SITE, "--db", db_path, "--mqtt-url", broker.url],
+        edge = ServiceProcess("edge", ["--site", SITE, "--db", db_path, "--mqtt-url", broker.url,
+                                       "--workers", str(args.workers)],
                               free_port(), work / "edge.log").start()
         try:
             first = 1
@@ -182,7 +185,7 @@ def main(argv: list[str] | None = None) -> None:
         finally:
             edge.stop()
     print(json.dumps({"bench": "edge_api", "machine": f"{platform.machine()}, Python {platform.python_version()}",
-                      "devices": results}))
+                      "server": f"wes-edge serve --workers {args.workers}", "devices": results}))
 
 
 if __name__ == "__main__":

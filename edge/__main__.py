@@ -16,6 +16,28 @@ from edge.domain.staff import ROLES
 log = logging.getLogger("edge")
 
 
+def add_sync_arguments(command: argparse.ArgumentParser) -> None:
+    """Add what both the server and the site agent need: the site, its database, the broker and the outbox."""
+    command.add_argument("--site", required=True, help="site id, e.g. DC01")
+    command.add_argument("--db", required=True, help="path of the site's SQLite database (created if missing)")
+    command.add_argument("--mqtt-url", default="mqtt://127.0.0.1:1883", help="broker URL (default: %(default)s)")
+    command.add_argument("--resend-after", type=float, default=30.0,
+                         help="seconds before an unacknowledged batch is sent again (default: %(default)s)")
+    command.add_argument("--devices", metavar="FILE",
+                         help="devices config (SSCC series, printers): closing a carton issues an SSCC and prints its "
+                              "label on the first PACK printer")
+    command.add_argument("--mqtt-username", metavar="NAME", help="user name for the broker")
+    command.add_argument("--mqtt-password-file", metavar="FILE",
+                         help="file holding the broker password (never give the password itself on the command line)")
+    command.add_argument("--mqtt-ca-file", metavar="FILE",
+                         help="CA certificate that signed the broker's (for mqtts:// URLs, e.g. from wes-mqtt-access --tls)")
+    command.add_argument("--outbox-budget-mb", type=float, default=1024.0, metavar="MB",
+                         help="disk budget of unacknowledged events: alarm at 70%%, refuse new tasks at 95%% "
+                              "(default: %(default)s)")
+    command.add_argument("--outbox-retention-hours", type=float, default=168.0, metavar="HOURS",
+                         help="keep acknowledged events this long before pruning them (default: %(default)s)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="wes-edge", description="Run a site's edge server of the WES.")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -23,34 +45,25 @@ def build_parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="serve the handheld API and sync with the centre over MQTT",
                                 description="Serve the handheld API with waitress and sync with the centre.",
                                 allow_abbrev=False)
-    serve.add_argument("--site", required=True, help="site id, e.g. DC01")
-    serve.add_argument("--db", required=True, help="path of the site's SQLite database (created if missing)")
-    serve.add_argument("--mqtt-url", default="mqtt://127.0.0.1:1883", help="broker URL (default: %(default)s)")
+    add_sync_arguments(serve)
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: %(default)s)")
     serve.add_argument("--port", type=int, default=8001, help="port to listen on (default: %(default)s)")
     serve.add_argument("--seed", metavar="FILE", help="seed file to load before serving (idempotent)")
-    serve.add_argument("--resend-after", type=float, default=30.0,
-                       help="seconds before an unacknowledged batch is sent again (default: %(default)s)")
     serve.add_argument("--device-auth", choices=("optional", "required"), default="required",
                        help="required: every handheld call needs an enrolled device's X-Device-Token; optional: "
                             "a token is checked when sent (default: %(default)s)")
     serve.add_argument("--lease-minutes", type=float, default=30.0,
                        help="how long tasks downloaded to a handheld stay leased to it (default: %(default)s)")
-    serve.add_argument("--devices", metavar="FILE",
-                       help="devices config (SSCC series, printers): closing a carton issues an SSCC and prints its "
-                            "label on the first PACK printer")
-    serve.add_argument("--mqtt-username", metavar="NAME", help="user name for the broker")
-    serve.add_argument("--mqtt-password-file", metavar="FILE",
-                       help="file holding the broker password (never give the password itself on the command line)")
-    serve.add_argument("--mqtt-ca-file", metavar="FILE",
-                       help="CA certificate that signed the broker's (for mqtts:// URLs, e.g. from wes-mqtt-access --tls)")
-    serve.add_argument("--outbox-budget-mb", type=float, default=1024.0, metavar="MB",
-                       help="disk budget of unacknowledged events: alarm at 70%%, refuse new tasks at 95%% "
-                            "(default: %(default)s)")
-    serve.add_argument("--outbox-retention-hours", type=float, default=168.0, metavar="HOURS",
-                       help="keep acknowledged events this long before pruning them (default: %(default)s)")
     serve.add_argument("--secure-cookies", action="store_true",
                        help="mark dashboard cookies Secure (set it when a TLS proxy serves the edge over https)")
+    serve.add_argument("--workers", type=int, default=1, metavar="N",
+                       help="HTTP worker processes: 1 serves with waitress in this process; 2 or more serve with "
+                            "gunicorn and run sync and the print queue in a separate site agent (default: %(default)s)")
+    agent = commands.add_parser("agent", help="run only sync and the print queue (serve --workers starts it)",
+                                description="The site agent: sync with the centre and drain the print queue while "
+                                            "HTTP worker processes serve the API. serve --workers N starts it.",
+                                allow_abbrev=False)
+    add_sync_arguments(agent)
     user = commands.add_parser("add-user", help="create a dashboard login (lead, integrator, admin or picker)",
                                description="Create a login for the site dashboard. Without --password-file a random "
                                            "password is made and printed once.")
@@ -101,6 +114,8 @@ def serve(args: argparse.Namespace) -> int:
     if args.outbox_budget_mb <= 0 or args.outbox_retention_hours < 0:
         raise ValueError("--outbox-budget-mb must be more than 0 and --outbox-retention-hours at least 0.")
     password = read_password_file(args.mqtt_password_file) if args.mqtt_password_file else None
+    if args.workers > 1:
+        return serve_with_workers(args)
     app, endpoint = start_edge(args.site, args.db, args.mqtt_url, resend_after=args.resend_after,
                                seed_path=args.seed, device_auth=args.device_auth, lease_minutes=args.lease_minutes,
                                devices_path=args.devices, mqtt_username=args.mqtt_username, mqtt_password=password,
@@ -127,6 +142,50 @@ def serve(args: argparse.Namespace) -> int:
     finally:
         stop_edge(app, endpoint)  # ends the print worker, then publishes the retained offline state
         log.info("edge %s stopped", args.site)
+    return 0
+
+
+SYNC_FLAGS = ("site", "db", "mqtt_url", "resend_after", "devices", "mqtt_username", "mqtt_password_file",
+              "mqtt_ca_file", "outbox_budget_mb", "outbox_retention_hours")
+
+
+def serve_with_workers(args: argparse.Namespace) -> int:
+    """Serve HTTP from gunicorn workers; sync and the print queue run in one site agent process beside them."""
+    from edge.bootstrap import prepare_site, worker_app_factory
+    from edge.serving import EdgeWorkers, start_agent, stop_agent
+
+    prepare_site(args.site, args.db, args.seed, args.devices)  # once, before any worker or the agent starts
+    agent_args = []
+    for flag in SYNC_FLAGS:
+        value = getattr(args, flag)
+        if value is not None:
+            agent_args += ["--" + flag.replace("_", "-"), str(value)]
+    agent = start_agent(agent_args)
+    factory = worker_app_factory(args.site, args.db, device_auth=args.device_auth, lease_minutes=args.lease_minutes,
+                                 devices_path=args.devices, secure_cookies=args.secure_cookies,
+                                 outbox_budget_mb=args.outbox_budget_mb)
+    log.info("edge %s serving on http://%s:%s with %d workers", args.site, args.host, args.port, args.workers)
+    try:
+        EdgeWorkers(factory, args.host, args.port, args.workers).run()
+    except SystemExit as end:  # gunicorn's arbiter exits the process when it halts
+        return int(end.code or 0)
+    finally:
+        stop_agent(agent)
+        log.info("edge %s stopped", args.site)
+    return 0
+
+
+def agent(args: argparse.Namespace) -> int:
+    from edge.site_agent import run_site_agent
+
+    password = read_password_file(args.mqtt_password_file) if args.mqtt_password_file else None
+    stopping = threading.Event()
+    signal.signal(signal.SIGINT, lambda *_: stopping.set())
+    signal.signal(signal.SIGTERM, lambda *_: stopping.set())
+    run_site_agent(args.site, args.db, args.mqtt_url, stopping, resend_after=args.resend_after,
+                   mqtt_username=args.mqtt_username, mqtt_password=password, mqtt_ca_file=args.mqtt_ca_file,
+                   outbox_budget_mb=args.outbox_budget_mb, outbox_retention_hours=args.outbox_retention_hours,
+                   devices_path=args.devices)
     return 0
 
 
@@ -169,7 +228,7 @@ def add_user(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"add-user": add_user, "serve": serve, "seed": seed, "enrolment-code": enrolment_code, "revoke-device": revoke_device}
+COMMANDS = {"add-user": add_user, "agent": agent, "serve": serve, "seed": seed, "enrolment-code": enrolment_code, "revoke-device": revoke_device}
 
 
 def main(argv: list[str] | None = None) -> int:

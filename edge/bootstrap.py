@@ -83,6 +83,29 @@ def add_staff_user(db_path: str, site_id: str, username: str, role: str, passwor
     return {"username": staff.username, "role": staff.role, "display_name": staff.display_name}
 
 
+def prepare_site(site_id: str, db_path: str, seed_path: str | None = None, devices_path: str | None = None) -> None:
+    """Migrate, seed (idempotent) and check the devices config, before any server process starts."""
+    init_database(db_path, site_id)
+    if seed_path:
+        log.info("seeded %s: %s", site_id, seed_site(db_path, site_id, seed_path))
+    if devices_path:
+        load_site_devices(devices_path, site_id, db_path)  # a bad config stops start-up before anything runs
+
+
+def worker_app_factory(site_id: str, db_path: str, **options):
+    """Return a function building one HTTP worker's app; the site agent owns sync and the print queue."""
+    def build() -> Flask:
+        from edge.web import create_app
+        from sync.link_status import SharedSiteSync
+
+        return create_app({"SITE_ID": site_id, "DB_PATH": db_path, "DEVICE_AUTH": options.get("device_auth", "required"),
+                           "LEASE_MINUTES": options.get("lease_minutes", 30.0),
+                           "DEVICE_CONFIG": options.get("devices_path"),
+                           "SESSION_COOKIE_SECURE": options.get("secure_cookies", False),
+                           "OUTBOX_BUDGET_MB": options.get("outbox_budget_mb"), "SYNC": SharedSiteSync(db_path)})
+    return build
+
+
 def start_edge(site_id: str, db_path: str, mqtt_url: str, *, resend_after: float = 30.0,
                seed_path: str | None = None, device_auth: str = "required", lease_minutes: float = 30.0,
                devices_path: str | None = None, mqtt_username: str | None = None,
@@ -92,11 +115,7 @@ def start_edge(site_id: str, db_path: str, mqtt_url: str, *, resend_after: float
     with a devices config, start the print queue worker. Stop everything with stop_edge(app, endpoint)."""
     from edge.web import create_app
 
-    init_database(db_path, site_id)
-    if seed_path:
-        log.info("seeded %s: %s", site_id, seed_site(db_path, site_id, seed_path))
-    if devices_path:
-        load_site_devices(devices_path, site_id, db_path)  # a bad config stops start-up before anything runs
+    prepare_site(site_id, db_path, seed_path, devices_path)
     config = {"SITE_ID": site_id, "DB_PATH": db_path, "DEVICE_AUTH": device_auth, "LEASE_MINUTES": lease_minutes,
               "DEVICE_CONFIG": devices_path, "SESSION_COOKIE_SECURE": secure_cookies,
               "OUTBOX_BUDGET_MB": outbox_budget_mb}

@@ -82,6 +82,10 @@ class EdgeClient:
         answer = self._call("GET", "/api/v1/orders?status=" + ",".join(statuses))
         return answer["orders"] if isinstance(answer, dict) else answer
 
+    def get(self, path: str) -> dict:
+        """GET a read-only resource of the handheld API (receipts, putaway tasks)."""
+        return self._call("GET", path)
+
     def post(self, path: str, body: dict) -> dict:
         """POST a queued op's stored body (it carries its original op_id) to the edge."""
         return self._call("POST", path, body)

@@ -94,8 +94,8 @@ def decode_batch(payload: bytes) -> dict:
     """Parse and validate a batch; raise MessageError with the schema's reason on any fault."""
     try:
         loaded = _fast_batch(json.loads(payload))
-    except (UnicodeDecodeError, ValueError):
-        loaded = None
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        loaded = None  # the schema path below gives the reason
     return loaded if loaded is not None else decode(BatchV1Schema(), payload)
 
 

@@ -1,16 +1,17 @@
-"""SQLite adapters for the sync core: connection factory, outbox, inbox and dead letters."""
+"""SQLite adapters for the sync core: migrations, outbox, inbox and dead letters.
+
+Connections and transactions live in sync/sqlite_connections.py; they are re-exported here because every store and
+server imports them from this module.
+"""
 import json
-import os
-import sqlite3
-import threading
 import uuid
-from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 
 from sqlite_utils import Database, Migrations
 
 from .batch_codec import data_json
+from .sqlite_connections import (connect, pooled_connection, pooled_write, read_connection, utc_now,  # noqa: F401
+                                 write_transaction, writer_lock)
 
 sync_migrations = Migrations("sync")
 
@@ -60,91 +61,6 @@ def m003_outbox_epochs(db: Database) -> None:
     """)
 
 
-def utc_now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
-
-
-def connect(path: str) -> sqlite3.Connection:
-    """Open a connection in autocommit mode (we issue BEGIN IMMEDIATE ourselves), WAL on."""
-    conn = sqlite3.connect(path, timeout=10, isolation_level=None, check_same_thread=False)
-    conn.row_factory = sqlite3.Row
-    conn.execute("PRAGMA journal_mode=WAL")
-    conn.execute("PRAGMA synchronous=FULL")
-    conn.execute("PRAGMA foreign_keys=ON")
-    return conn
-
-
-_pooled = threading.local()
-POOL_PATHS_PER_THREAD = 8
-
-
-@contextmanager
-def pooled_connection(path: str):
-    """Yield this thread's open connection to path, made by connect() once and reused by hot paths.
-
-    Opening a connection costs more than a small transaction. The file's identity is checked on each use, so a
-    database restored or replaced under the same path is reopened, never read through a stale handle. A nested use
-    on the same thread gets a connection of its own, closed afterwards.
-    """
-    conns = _pooled.__dict__.setdefault("conns", {})
-    entry = conns.get(path)
-    identity = _file_identity(path)
-    if entry is not None and entry[2]:  # already in use further up this thread's stack
-        conn = connect(path)
-        try:
-            yield conn
-        finally:
-            conn.close()
-        return
-    if entry is None or identity is None or entry[1] != identity:
-        if entry is not None:
-            entry[0].close()
-        entry = [connect(path), _file_identity(path), False]
-        conns[path] = entry
-        if len(conns) > POOL_PATHS_PER_THREAD:  # tests open many databases: keep only the most recent few
-            oldest = next(iter(conns))
-            if not conns[oldest][2]:
-                conns.pop(oldest)[0].close()
-    entry[2] = True
-    try:
-        yield entry[0]
-    finally:
-        entry[2] = False
-        if entry[0].in_transaction:  # the user failed mid-transaction: leave the connection clean
-            entry[0].execute("ROLLBACK")
-
-
-def _file_identity(path: str) -> tuple[int, int] | None:
-    try:
-        stat = os.stat(path)
-    except OSError:
-        return None
-    return stat.st_dev, stat.st_ino
-
-
-@contextmanager
-def write_transaction(path: str):
-    """Yield a sqlite-utils Database inside BEGIN IMMEDIATE; commit on success, else roll back."""
-    conn = connect(path)
-    try:
-        conn.execute("BEGIN IMMEDIATE")
-        yield Database(conn)
-        conn.execute("COMMIT")
-    finally:
-        if conn.in_transaction:
-            conn.execute("ROLLBACK")
-        conn.close()
-
-
-@contextmanager
-def read_connection(path: str):
-    conn = connect(path)
-    try:
-        yield conn
-    finally:
-        conn.close()
-
-
 @dataclass
 class OutgoingEvent:
     """One event (or command) to append to a stream's outbox."""
@@ -178,23 +94,6 @@ def append_outbox(db: Database, stream: str, events: list[OutgoingEvent]) -> lis
         [(stream, epoch, seq, event.event_id, event.type, event.occurred_at or now, now, event.device_id,
           event.op_id, json.dumps(event.data, separators=(",", ":"))) for seq, event in zip(seqs, events)])
     return seqs
-
-
-@contextmanager
-def pooled_write(path: str, synchronous: str = "FULL"):
-    """Yield this thread's pooled connection inside BEGIN IMMEDIATE; commit on success, else roll back."""
-    with pooled_connection(path) as conn:
-        if synchronous != "FULL":
-            conn.execute(f"PRAGMA synchronous={synchronous}")
-        try:
-            conn.execute("BEGIN IMMEDIATE")
-            yield conn
-            conn.execute("COMMIT")
-        finally:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
-            if synchronous != "FULL":
-                conn.execute("PRAGMA synchronous=FULL")
 
 
 class SqliteOutboxStore:
@@ -379,3 +278,10 @@ def m002_dead_letter_review(db: Database) -> None:
         id INTEGER PRIMARY KEY, dead_letter_id INTEGER NOT NULL REFERENCES sync_dead_letters (id),
         action TEXT NOT NULL, outcome TEXT NOT NULL, actor TEXT NOT NULL, at TEXT NOT NULL, note TEXT);
     """)
+
+
+@sync_migrations()
+def m004_link_status(db: Database) -> None:
+    """Keep the live link state where other processes of the same server can read it (see sync/link_status.py)."""
+    db.execute("CREATE TABLE sync_link_status (stream TEXT PRIMARY KEY, connected INTEGER NOT NULL,"
+               " peer_online INTEGER NOT NULL, auth_error TEXT, updated_at TEXT NOT NULL)")

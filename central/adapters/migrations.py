@@ -3,6 +3,8 @@ from sqlite_utils import Database, Migrations
 
 from sync.sqlite_store import connect, sync_migrations
 
+from .ops_indexes import ops_migrations
+
 central_migrations = Migrations("central")
 
 
@@ -75,6 +77,24 @@ def m003_orchestration(db: Database) -> None:
     """)
 
 
+@central_migrations()
+def m004_asns_and_receipts(db: Database) -> None:
+    db.executescript("""
+    CREATE TABLE asns (
+        asn_id TEXT PRIMARY KEY, site_id TEXT NOT NULL REFERENCES sites (site_id), supplier TEXT NOT NULL,
+        over_tolerance_pct INTEGER NOT NULL DEFAULT 0, status TEXT NOT NULL, created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL, receipt TEXT NOT NULL DEFAULT '{}');
+    CREATE INDEX asns_by_site ON asns (site_id, created_at);
+    CREATE TABLE asn_lines (
+        asn_id TEXT NOT NULL REFERENCES asns (asn_id), line_no INTEGER NOT NULL, sku TEXT NOT NULL,
+        qty INTEGER NOT NULL, lot TEXT NOT NULL DEFAULT '', expiry TEXT NOT NULL DEFAULT '',
+        sscc TEXT NOT NULL DEFAULT '', PRIMARY KEY (asn_id, line_no));
+    CREATE TABLE blind_receipts (
+        site_id TEXT NOT NULL, receipt_id TEXT NOT NULL, receipt TEXT NOT NULL, recorded_at TEXT NOT NULL,
+        PRIMARY KEY (site_id, receipt_id));
+    """)
+
+
 def migrate(db_path: str) -> None:
     """Bring the database up to date (sync tables and central tables); safe to run every start."""
     conn = connect(db_path)
@@ -82,5 +102,6 @@ def migrate(db_path: str) -> None:
         db = Database(conn)
         sync_migrations.apply(db)
         central_migrations.apply(db)
+        ops_migrations.apply(db)
     finally:
         conn.close()

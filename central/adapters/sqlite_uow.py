@@ -6,6 +6,7 @@ from sqlite_utils import Database
 from central.service.unit_of_work import UnitOfWork
 from sync.sqlite_store import utc_now, write_transaction
 
+from .sqlite_asns import SqliteAsnRepository
 from .sqlite_master_data import (SqliteItemRepository, SqliteLocationRepository, SqliteSiteCommandOutbox,
                                  SqliteSiteRepository, SqliteStockRepository, SqliteStockSnapshotRepository)
 from .sqlite_orders import SqliteOrderRepository
@@ -24,6 +25,7 @@ def _bind(uow: UnitOfWork, db: Database, now: str) -> None:
     uow.locations = SqliteLocationRepository(db)
     uow.snapshots = SqliteStockSnapshotRepository(db)
     uow.commands = SqliteSiteCommandOutbox(db, now)
+    uow.asns = SqliteAsnRepository(db)
 
 
 class SqliteUnitOfWork(UnitOfWork):

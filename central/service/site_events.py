@@ -7,6 +7,7 @@ from central.domain.orders import TRANSFER, Order
 from protocols.status import ORDER_CANCELLED
 from protocols.messages.site_events import load_site_event_data
 
+from .asns import apply_receipt_recorded
 from .commands import IngestSiteEvent
 from .handlers import availability_for, send_events
 from .unit_of_work import UnitOfWork
@@ -94,4 +95,5 @@ APPLIERS: dict[str, Callable[[IngestSiteEvent, dict, UnitOfWork], None]] = {
     "location.upserted": _location_upserted,
     "scan.rejected": _ledger_only,
     "carton.closed": _ledger_only,
+    "receipt.recorded": apply_receipt_recorded,
 }

@@ -1,6 +1,7 @@
 """The unit of work port and the repository roles it gives handlers (adapters implement them)."""
 import abc
 
+from central.domain.asns import Asn
 from central.domain.master_data import Item, Site
 from central.domain.orders import Order
 
@@ -91,6 +92,20 @@ class SiteCommandOutbox(abc.ABC):
         """Queue a command for one site, in the same transaction as the change that caused it."""
 
 
+class AsnRepository(abc.ABC):
+    @abc.abstractmethod
+    def get(self, asn_id: str) -> Asn | None: ...
+
+    @abc.abstractmethod
+    def add(self, asn: Asn) -> None: ...
+
+    @abc.abstractmethod
+    def save(self, asn: Asn) -> None: ...
+
+    @abc.abstractmethod
+    def add_blind_receipt(self, site_id: str, receipt: dict, now: str) -> None: ...
+
+
 class UnitOfWork(abc.ABC):
     """One transaction: handlers read and write through the repositories, then commit."""
 
@@ -101,6 +116,7 @@ class UnitOfWork(abc.ABC):
     locations: LocationRepository
     snapshots: StockSnapshotRepository
     commands: SiteCommandOutbox
+    asns: "AsnRepository"
     now: str
     commands_sent: int = 0
 

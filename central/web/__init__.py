@@ -27,12 +27,14 @@ def create_app(config: dict, bus=None) -> Flask:
     app.extensions["central"] = CentralServices(bus=bus, db_path=db_path, sync=sync)
 
     api = CentralApi(app)
-    from .api import items, orders, sites, status, sync_ops
-    for module in (orders, sites, items, status, sync_ops):
+    from .api import asns, items, orders, sites, status, sync_ops
+    for module in (orders, sites, items, status, sync_ops, asns):
         api.register_blueprint(module.blp)
     from .api import inventory, order_imports, transfers
     for module in (order_imports, transfers, inventory):
         api.register_blueprint(module.blp)
+    from .ops import register_ops_view
+    register_ops_view(app)
     register_error_handlers(app)
     app.before_request(refuse_too_deep_json)
     return app

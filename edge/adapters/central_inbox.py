@@ -6,6 +6,7 @@ from sqlite_utils import Database
 from edge.domain.errors import DomainError
 from edge.service import commands
 from edge.service.messagebus import HANDLERS
+from edge.service.receiving_commands import RegisterAsn
 from protocols.messages.central_commands import load_central_command_data
 from sync.sqlite_store import EventRejected
 
@@ -23,6 +24,8 @@ def command_from(event: dict) -> commands.Command:
     if event["type"] == "order.allocated":
         return commands.ReleaseOrder(data["order_id"], data["customer"], data["priority"],
                                      data["requested_ship_date"], data["lines"], str(event.get("event_id", "")))
+    if event["type"] == "asn.created":
+        return RegisterAsn(data["asn_id"], data["supplier"], data["lines"], data["over_tolerance_pct"])
     if event["type"] == "order.cancelled":
         return commands.CancelOrder(data["order_id"], data["reason"])
     return commands.UpsertItem(data["sku"], data["description"], data["gtins"], data["tracking"])

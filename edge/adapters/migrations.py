@@ -114,9 +114,42 @@ def m006_dashboard(db: Database) -> None:
     """)
 
 
+@edge_migrations()
+def m007_receiving_and_putaway(db: Database) -> None:
+    db.executescript("""
+    CREATE TABLE receipts (
+        receipt_id TEXT PRIMARY KEY, asn_id TEXT NOT NULL DEFAULT '', supplier TEXT NOT NULL DEFAULT '',
+        status TEXT NOT NULL, over_tolerance_pct INTEGER NOT NULL DEFAULT 0, created_at TEXT NOT NULL,
+        closed_at TEXT NOT NULL DEFAULT '');
+    CREATE INDEX receipts_status ON receipts (status, receipt_id);
+    CREATE TABLE receipt_expected (
+        receipt_id TEXT NOT NULL REFERENCES receipts (receipt_id), line_no INTEGER NOT NULL, sku TEXT NOT NULL,
+        qty INTEGER NOT NULL, lot TEXT NOT NULL DEFAULT '', expiry TEXT NOT NULL DEFAULT '',
+        sscc TEXT NOT NULL DEFAULT '', PRIMARY KEY (receipt_id, line_no));
+    CREATE TABLE receipt_received (
+        receipt_id TEXT NOT NULL REFERENCES receipts (receipt_id), n INTEGER NOT NULL, sku TEXT NOT NULL,
+        qty INTEGER NOT NULL, lot TEXT NOT NULL DEFAULT '', expiry TEXT NOT NULL DEFAULT '', condition TEXT NOT NULL,
+        sscc TEXT NOT NULL DEFAULT '', reason TEXT NOT NULL DEFAULT '', picker TEXT NOT NULL DEFAULT '',
+        PRIMARY KEY (receipt_id, n));
+    CREATE TABLE putaway_tasks (
+        task_id TEXT PRIMARY KEY, receipt_id TEXT NOT NULL REFERENCES receipts (receipt_id), sku TEXT NOT NULL,
+        lot TEXT NOT NULL DEFAULT '', expiry TEXT NOT NULL DEFAULT '', qty INTEGER NOT NULL,
+        suggested TEXT NOT NULL DEFAULT '', status TEXT NOT NULL, location TEXT NOT NULL DEFAULT '',
+        override_reason TEXT NOT NULL DEFAULT '', picker TEXT NOT NULL DEFAULT '', done_at TEXT NOT NULL DEFAULT '');
+    CREATE INDEX putaway_tasks_status ON putaway_tasks (status, task_id);
+    CREATE TABLE lots (sku TEXT NOT NULL, lot TEXT NOT NULL, expiry TEXT NOT NULL, PRIMARY KEY (sku, lot));
+    -- a separate table, so re-seeding locations (INSERT OR REPLACE) keeps their capacity
+    CREATE TABLE location_capacity (location TEXT PRIMARY KEY, capacity INTEGER NOT NULL);
+    CREATE TABLE receiving_exceptions (
+        id INTEGER PRIMARY KEY, receipt_id TEXT NOT NULL, asn_id TEXT NOT NULL DEFAULT '', sku TEXT NOT NULL,
+        expected INTEGER NOT NULL, received INTEGER NOT NULL, kind TEXT NOT NULL, recorded_at TEXT NOT NULL,
+        resolved_at TEXT NOT NULL DEFAULT '');
+    CREATE INDEX receiving_exceptions_open ON receiving_exceptions (resolved_at, id);
+    """)
+
 
 @edge_migrations()
-def m007_counts_and_replenishment(db: Database) -> None:
+def m008_counts_and_replenishment(db: Database) -> None:
     # Cycle counts (lines hold the expected snapshot and the counted quantities as JSON), min/max per pick face,
     # replenishment tasks, and the site's count thresholds (one row).
     db.executescript("""
@@ -143,6 +176,7 @@ def m007_counts_and_replenishment(db: Database) -> None:
     CREATE INDEX replenishments_face ON replenishments (to_location, sku, status);
     CREATE INDEX replenishments_status ON replenishments (status, created_at);
     """)
+
 
 class WrongSite(RuntimeError):
     """Raise when a database made for one site is opened for another."""

@@ -5,6 +5,7 @@ from edge.domain.barcodes import matches_item
 from edge.domain.catalogue import VIRTUAL_PACK
 from edge.domain.counts import COUNT_ASSIGNED, COUNT_LIVE, COUNT_OPEN, CountLine, CountSettings, CountTask, Thresholds
 from edge.domain.picking import UNLOCATED
+from edge.domain.receiving import QUARANTINE, RECEIVING_DOCK
 from edge.domain.replenishment import REPLEN_ASSIGNED, REPLEN_OPEN, PickFace, Replenishment, ReserveStock
 from protocols.status import TASK_ASSIGNED, TASK_AT_LOCATION
 
@@ -140,18 +141,17 @@ class SqliteReplenishmentRepository(SqliteRepository):
         """List the sku's stock outside its pick faces, less what open replenishments already take from it.
 
         Age rank is the stock row's rowid: the row made first holds the oldest stock at that location. Expiry comes
-        from the site's lot register when it keeps one (a `lots` table of sku, lot, expiry).
+        from the site's lot register (`lots`, filled by receiving); stock without a known expiry goes last.
         """
-        has_lots = self._one("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'lots'", [])
-        expiry = ("COALESCE((SELECT x.expiry FROM lots x WHERE x.sku = s.sku AND x.lot = s.lot), '')"
-                  if has_lots else "''")
         rows = self.db.execute(
             f"SELECT s.location, s.lot, s.qty - COALESCE((SELECT SUM(r.qty) FROM replenishments r"
             f"  WHERE r.from_location = s.location AND r.sku = s.sku AND r.lot = s.lot"
-            f"  AND r.status IN ({LIVE_REPLEN})), 0), {expiry}, s.rowid"
-            " FROM stock s WHERE s.sku = ? AND s.qty > 0 AND s.location NOT IN (?, ?)"
+            f"  AND r.status IN ({LIVE_REPLEN})), 0),"
+            " COALESCE((SELECT x.expiry FROM lots x WHERE x.sku = s.sku AND x.lot = s.lot), ''), s.rowid"
+            # Goods still at the receiving dock or in quarantine are not in reserve yet.
+            " FROM stock s WHERE s.sku = ? AND s.qty > 0 AND s.location NOT IN (?, ?, ?, ?)"
             " AND NOT EXISTS (SELECT 1 FROM pick_faces f WHERE f.location = s.location AND f.sku = s.sku)",
-            [sku, VIRTUAL_PACK, UNLOCATED])
+            [sku, VIRTUAL_PACK, UNLOCATED, RECEIVING_DOCK, QUARANTINE])
         return [ReserveStock(*row) for row in rows]
 
 

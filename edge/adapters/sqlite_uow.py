@@ -7,13 +7,14 @@ from edge.devices.registry import DeviceConfig
 from edge.domain.events import Event
 from edge.service.unit_of_work import Origin, UnitOfWork
 from protocols.messages.site_events import load_site_event_data
-from sync.sqlite_store import OutgoingEvent, append_outbox, pooled_connection, utc_now
+from sync.sqlite_store import OutgoingEvent, append_outbox, pooled_connection, utc_now, writer_lock
 
 from . import sqlite_repositories as repos
 from .sqlite_counts import (SqliteCountRepository, SqlitePickFaceRepository, SqliteQuantRepository,
                             SqliteReplenishmentRepository)
 from .sqlite_labels import SqliteCartonLabels
 from .sqlite_lead_actions import SqliteAuditLog, SqliteResolutionRepository
+from .sqlite_receiving import SqliteReceivingRepository
 
 UP_STREAM = "up"
 
@@ -33,7 +34,7 @@ class SqliteUnitOfWork(UnitOfWork):
         self.db_path, self._joined, self._on_commit, self._clock = db_path, db, on_commit, clock
         self._devices = devices
         self._conn = None
-        self._lease = None
+        self._lease = self._queue = None
 
     def __enter__(self) -> "SqliteUnitOfWork":
         super().__enter__()
@@ -42,7 +43,15 @@ class SqliteUnitOfWork(UnitOfWork):
         else:
             self._lease = pooled_connection(self.db_path)
             self._conn = self._lease.__enter__()
-            self._conn.execute("BEGIN IMMEDIATE")  # take the write lock now, not on the first write
+            self._queue = writer_lock(self.db_path)
+            self._queue.__enter__()
+            try:
+                self._conn.execute("BEGIN IMMEDIATE")
+            except Exception:
+                self._queue.__exit__(None, None, None)
+                self._lease.__exit__(None, None, None)
+                self._conn = self._lease = self._queue = None
+                raise  # take the write lock now, not on the first write
             self.db = Database(self._conn)
         (self.site_id,) = self.db.execute("SELECT site_id FROM site_meta WHERE id = 1").fetchone()
         self.locations = repos.SqliteLocationRepository(self.db)
@@ -60,6 +69,7 @@ class SqliteUnitOfWork(UnitOfWork):
         self.enrolment_codes = repos.SqliteEnrolmentCodeRepository(self.db)
         self.audit = SqliteAuditLog(self.db, self._clock)
         self.resolutions = SqliteResolutionRepository(self.db)
+        self.receiving = SqliteReceivingRepository(self.db, self.site_id)
         self.counts = SqliteCountRepository(self.db, self.site_id)
         self.pick_faces = SqlitePickFaceRepository(self.db)
         self.replenishments = SqliteReplenishmentRepository(self.db, self.site_id)
@@ -71,8 +81,11 @@ class SqliteUnitOfWork(UnitOfWork):
             super().__exit__(*exc)
         finally:
             if self._lease is not None:
-                self._lease.__exit__(None, None, None)  # hands the connection back (rolled back if still open)
-                self._conn = self._lease = None
+                if self._conn.in_transaction:
+                    self._conn.execute("ROLLBACK")
+                self._queue.__exit__(None, None, None)
+                self._lease.__exit__(None, None, None)  # hands the connection back
+                self._conn = self._lease = self._queue = None
 
     def _commit(self, events: list[tuple[Event, Origin]]) -> None:
         outgoing = []

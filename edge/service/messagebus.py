@@ -1,7 +1,8 @@
 """Route each command to its handler with a fresh unit of work."""
 from typing import Callable
 
-from . import commands, enrolment, exceptions, lead_commands, orders, picking, site_setup
+from . import commands, enrolment, exceptions, lead_commands, orders, picking, putaway, receiving, site_setup
+from . import receiving_commands as receiving_cmds
 from .unit_of_work import UnitOfWork
 from . import count_commands, counts, replenishment
 
@@ -26,6 +27,12 @@ HANDLERS: dict[type, Callable] = {
     lead_commands.ReleaseShortTask: exceptions.release_short_task,
     lead_commands.CancelOrderAtSite: exceptions.cancel_order_at_site,
     lead_commands.ResolveException: exceptions.resolve_exception,
+    receiving_cmds.RegisterAsn: receiving.register_asn,
+    receiving_cmds.StartBlindReceipt: receiving.start_blind_receipt,
+    receiving_cmds.ReceivePallet: receiving.receive_pallet,
+    receiving_cmds.ReceiveItems: receiving.receive_items,
+    receiving_cmds.CloseReceipt: receiving.close_receipt,
+    receiving_cmds.ConfirmPutaway: putaway.confirm_putaway,
 }
 
 

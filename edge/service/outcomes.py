@@ -40,7 +40,9 @@ STATUS_BY_CODE = {
     "unknown_picker": 404,
     "no_free_stock": 409,
     "already_resolved": 409,
-    "unknown_count": 404, "unknown_replenishment": 404, "unknown_item": 422, "count_refused": 422,
+    "unknown_receipt": 404,
+    "unknown_putaway_task": 404,
+    "unknown_count": 404, "unknown_replenishment": 404, "count_refused": 422,
     "count_needs_lines": 422, "nothing_to_count": 422, "bad_min_max": 422, "too_many_to_move": 422,
 }
 

@@ -12,6 +12,7 @@ from edge.domain.picking import PickTask
 from edge.domain.release import StockSlot
 
 if TYPE_CHECKING:
+    from .receiving_ports import ReceivingRepository
     from .count_ports import CountRepository, PickFaceRepository, QuantRepository, ReplenishmentRepository
 
 
@@ -157,6 +158,7 @@ class UnitOfWork(abc.ABC):
     enrolment_codes: EnrolmentCodeRepository
     audit: AuditLog
     resolutions: ResolutionRepository
+    receiving: "ReceivingRepository"
     counts: "CountRepository"
     pick_faces: "PickFaceRepository"
     replenishments: "ReplenishmentRepository"

@@ -35,7 +35,7 @@ def create_app(config: dict, bus: MessageBus | None = None) -> Flask:
     from edge.devices.printer_admin import LiveDeviceRegistry
 
     from .api import devices as devices_api
-    from .api import enrolment, orders, picking, sessions, status, sync_ops
+    from .api import enrolment, orders, picking, receiving, sessions, status, sync_ops
     from .api import counts as counts_api
     from .dashboard import dashboard
     from .devices_pages import devices_pages
@@ -60,7 +60,8 @@ def create_app(config: dict, bus: MessageBus | None = None) -> Flask:
     app.register_error_handler(DomainError, handle_domain_error)
     app.register_error_handler(ApiRefusal, handle_api_refusal)
     app.before_request(refuse_too_deep_json)
-    for blueprint in (enrolment.blp, sessions.blp, picking.blp, orders.blp, status.public, sync_ops.public):
+    for blueprint in (enrolment.blp, sessions.blp, picking.blp, orders.blp, receiving.blp, status.public,
+                      sync_ops.public):
         api.register_blueprint(blueprint, url_prefix="/api/v1")
     api.register_blueprint(sync_ops.lead, url_prefix="/api/v1")  # dashboard session: CSRF applies
     api.register_blueprint(devices_api.blp, url_prefix="/api/v1")  # staff cookies: CSRF stays on

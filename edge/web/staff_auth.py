@@ -33,12 +33,11 @@ def init_staff_auth(app, db_path: str) -> None:
                       WTF_CSRF_CHECK_DEFAULT=False)  # checked by staff_required and the login forms, see above
     csrf.init_app(app)
     app.register_error_handler(CSRFError, refuse_stale_form)
-    app.before_request(load_staff)
     app.register_blueprint(staff_pages)
 
 
 def load_staff() -> None:
-    """Put the logged-in staff member (or None) on g for this request."""
+    """Put the logged-in staff member (or None) on g for this request (on first use: handheld calls never pay)."""
     g.staff = None
     username = session.get("staff")
     if username:
@@ -49,7 +48,9 @@ def load_staff() -> None:
 
 def current_staff() -> Staff | None:
     """Return who is logged in to the dashboard, or None."""
-    return g.get("staff")
+    if "staff" not in g:
+        load_staff()
+    return g.staff
 
 
 def wants_json() -> bool:

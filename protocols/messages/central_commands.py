@@ -45,10 +45,35 @@ class OrderCancelledV1Schema(_Strict):
     reason = fields.String(load_default="", validate=validate.Length(max=256))
 
 
+EXPIRY = validate.Regexp(r"^(\d{6})?$", error="expiry is GS1 AI 17 as printed: YYMMDD")
+
+
+class AsnLineV1Schema(_Strict):
+    line_no = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
+    sku = fields.String(required=True, validate=CODE)
+    qty = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=1_000_000))
+    lot = fields.String(load_default="", validate=validate.Length(max=20), metadata={"description": "GS1 AI 10"})
+    expiry = fields.String(load_default="", validate=EXPIRY, metadata={"description": "GS1 AI 17, YYMMDD"})
+    sscc = fields.String(load_default="", validate=validate.Regexp(r"^(\d{18})?$"), metadata={
+        "description": "the inbound pallet this line arrives on; scanning it receives every line on it"})
+    item = fields.Nested(ItemV1Schema, required=True)
+
+
+class AsnCreatedV1Schema(_Strict):
+    """An advance shipping notice: goods a supplier has sent to this site, to receive against."""
+
+    asn_id = fields.String(required=True, validate=CODE)
+    supplier = fields.String(required=True, validate=validate.Length(min=1, max=128))
+    over_tolerance_pct = fields.Integer(load_default=0, strict=True, validate=validate.Range(min=0, max=100),
+                                        metadata={"description": "over-receipt accepted without a reason, in %"})
+    lines = fields.List(fields.Nested(AsnLineV1Schema), required=True, validate=validate.Length(min=1, max=500))
+
+
 CENTRAL_COMMAND_SCHEMAS: dict[str, type[Schema]] = {
     "order.allocated": OrderAllocatedV1Schema,
     "order.cancelled": OrderCancelledV1Schema,
     "item.upserted": ItemV1Schema,
+    "asn.created": AsnCreatedV1Schema,
 }
 
 

@@ -11,7 +11,9 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validate
 from protocols.status import ORDER_STATUSES
 
 CODE = validate.Length(min=1, max=64)
-STOCK_REASONS = ("count", "pick", "ship", "adjust", "replenish")
+STOCK_REASONS = ("count", "pick", "ship", "adjust", "receive", "putaway", "replenish")
+RECEIPT_CONDITIONS = ("ok", "damaged")
+DISCREPANCY_KINDS = ("over", "short", "damaged")
 
 
 class _Strict(Schema):
@@ -81,6 +83,33 @@ class LocationUpsertedV1Schema(_Strict):
     pick_seq = fields.Integer(required=True, strict=True)
 
 
+class ReceivedLineV1Schema(_Strict):
+    sku = fields.String(required=True, validate=CODE)
+    qty = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
+    lot = fields.String(load_default="", validate=validate.Length(max=20))
+    expiry = fields.String(load_default="", validate=validate.Regexp(r"^(\d{6})?$"))
+    condition = fields.String(required=True, validate=validate.OneOf(RECEIPT_CONDITIONS))
+
+
+class DiscrepancyV1Schema(_Strict):
+    sku = fields.String(required=True, validate=CODE)
+    expected = fields.Integer(required=True, strict=True, validate=validate.Range(min=0))
+    received = fields.Integer(required=True, strict=True, validate=validate.Range(min=0))
+    kind = fields.String(required=True, validate=validate.OneOf(DISCREPANCY_KINDS))
+
+
+class ReceiptRecordedV1Schema(_Strict):
+    """A receipt closed at the site: what arrived, in what condition, and how it differs from the ASN."""
+
+    receipt_id = fields.String(required=True, validate=CODE)
+    asn_id = fields.String(load_default="", validate=validate.Length(max=64),
+                           metadata={"description": "empty for a blind receipt (no ASN)"})
+    supplier = fields.String(load_default="", validate=validate.Length(max=128))
+    lines = fields.List(fields.Nested(ReceivedLineV1Schema), required=True)
+    discrepancies = fields.List(fields.Nested(DiscrepancyV1Schema), load_default=list)
+    picker = fields.String(required=True, validate=CODE)
+
+
 SITE_EVENT_SCHEMAS: dict[str, type[Schema]] = {
     "stock.changed": StockChangedV1Schema,
     "order.status_changed": OrderStatusChangedV1Schema,
@@ -89,6 +118,7 @@ SITE_EVENT_SCHEMAS: dict[str, type[Schema]] = {
     "scan.rejected": ScanRejectedV1Schema,
     "carton.closed": CartonClosedV1Schema,
     "location.upserted": LocationUpsertedV1Schema,
+    "receipt.recorded": ReceiptRecordedV1Schema,
 }
 
 

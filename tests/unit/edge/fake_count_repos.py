@@ -3,6 +3,7 @@ import copy
 
 from edge.domain.barcodes import matches_item
 from edge.domain.catalogue import VIRTUAL_PACK
+from edge.domain.receiving import QUARANTINE, RECEIVING_DOCK
 from edge.domain.counts import COUNT_ASSIGNED, COUNT_LIVE, COUNT_OPEN, CountSettings
 from edge.domain.replenishment import REPLEN_ASSIGNED, REPLEN_LIVE, REPLEN_OPEN, ReserveStock
 from protocols.status import TASK_ASSIGNED, TASK_AT_LOCATION
@@ -92,7 +93,8 @@ class FakeReplenishments:
         faces = self.uow.pick_faces.rows
         reserves = []
         for rank, ((location, held, lot), qty) in enumerate(self.uow.quants.all().items()):
-            if held != sku or location == VIRTUAL_PACK or (location, sku) in faces or qty <= 0:
+            if held != sku or location in (VIRTUAL_PACK, RECEIVING_DOCK, QUARANTINE) or (location, sku) in faces \
+                    or qty <= 0:
                 continue
             taken = sum(r.qty for r in self.rows.values() if r.from_location == location and r.sku == sku
                         and r.lot == lot and r.status in REPLEN_LIVE)

@@ -1,0 +1,28 @@
+"""Operator text of the receiving and putaway screens."""
+
+RECEIVE_PROMPT = "Scan or tap the ASN on the delivery papers, or tap Blind receipt for goods without one."
+RECEIPT_OPEN = "{receipt}: scan a pallet (SSCC) or an item, then Receive."
+BLIND_OPEN = "Blind receipt {receipt}: scan each item, type how many, then Receive."
+NO_SUCH_RECEIPT = "{scanned} is not an open ASN on this handheld. Tap Refresh with Wi-Fi, or start a blind receipt."
+PALLET_OK = "Pallet {sscc} received: {what}."
+PALLET_UNKNOWN = "Pallet {sscc} is not on {receipt}. Scan the items on it one by one."
+PALLET_TWICE = "Pallet {sscc} is already received. Scan the next pallet."
+NOT_ON_ASN = "{scanned} is not on {receipt}. Set it aside and tell your site lead."
+ITEM_SCANNED = "{qty} × {sku}{lot} scanned. Scan again for each, or type the quantity, then Receive or Damaged."
+OTHER_ITEM = "Receive the {sku} you scanned first, then scan the next item."
+NOTHING_SCANNED = "Scan an item first."
+RECEIVED = "{qty} × {sku} received{where}. {got} of {expected} so far."
+OVER_NEEDS_REASON = "Only {expected} × {sku} are expected; this makes {total}. Count again, or tap a reason."
+RECEIPT_CLOSED = "{receipt} closed. Differences go to your site lead."
+NO_RECEIPT = "Choose a receipt first."
+RECEIVE_OFFLINE = "No connection: working from the receipts on this handheld. Scans are sent when the Wi-Fi is back."
+OVER_REASONS = ("Supplier sent extra", "ASN was wrong")
+
+PUTAWAY_NONE = "Nothing to put away. Tap Refresh to check again."
+PUTAWAY_GO = "Take {what} from RECV to {location} and scan its label."
+PUTAWAY_ANYWHERE = "Take {what} from RECV: no location is free in its zone. Scan any location and tap a reason."
+PUTAWAY_DONE = "{qty} × {sku} put away at {location}. {left} left."
+PUTAWAY_OTHER = "Suggested {suggested}, you scanned {scanned}. Go to {suggested}, or tap a reason to put it here."
+PUTAWAY_NOT_LOCATION = "Scan the location label (LOC-…) where you put the goods."
+PUTAWAY_OFFLINE = "No connection: working from the putaways on this handheld."
+OVERRIDE_REASONS = ("Suggested location full", "Suggested location blocked", "Closer location")

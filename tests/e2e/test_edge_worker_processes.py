@@ -1,0 +1,28 @@
+"""The edge served by several gunicorn workers with one site agent: picks made in any worker reach the centre."""
+from deploy.mosquitto import free_port
+from deploy.processes import SAMPLE_DIR, ServiceProcess, http_json
+
+from .flow import SITE, Network, pick_everything, wait_until
+
+
+def test_worker_processes_serve_the_floor_and_the_agent_syncs_every_event(tmp_path, broker):
+    net = Network(tmp_path, broker)
+    net.edge = ServiceProcess("edge", [
+        "--site", SITE, "--db", str(tmp_path / f"edge-{SITE}.db"), "--mqtt-url", broker.url,
+        "--seed", str(SAMPLE_DIR / f"{SITE}.json"), "--resend-after", "2", "--workers", "2"],
+        free_port(), tmp_path / f"edge-{SITE}.log")
+    net.start()
+    try:
+        order_id = net.create_order([{"sku": "SKU-BLUE-MUG", "qty": 3}, {"sku": "SKU-KETTLE", "qty": 1}], "W-1")
+        wait_until(lambda: net.central_order(order_id)["status"] == "released", 30, "the site to release the order")
+        picker = net.picker()
+        assert pick_everything(picker) == 2
+        picker.close_carton(order_id)
+        assert picker.ship(order_id)["order_status"] == "shipped"
+        wait_until(lambda: net.central_order(order_id)["status"] == "shipped", 30, "the centre to see the shipment")
+        net.assert_synced_exactly_once()
+        health = wait_until(lambda: (h := http_json("GET", f"{net.edge.url}/api/v1/sync")[1])["connected"] and h,
+                            15, "a worker to report the agent's link")
+        assert health["agent_running"] is True and health["lag_events"] == 0
+    finally:
+        net.stop()
