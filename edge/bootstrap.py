@@ -14,6 +14,7 @@ from edge.devices.migrations import apply_device_migrations
 from edge.devices.print_worker import PrintQueueWorker
 from edge.devices.registry import DeviceConfig, RegistryError, load_device_config
 from edge.service.commands import CreateEnrolmentCode, RevokeDevice, SeedSite
+from edge.service.count_commands import SetPickFaces
 from edge.service.messagebus import MessageBus
 from protocols.labels import LabelError
 from sync.outbox_budget import OutboxPruner
@@ -51,7 +52,12 @@ def seed_site(db_path: str, site_id: str, seed_path: str) -> dict:
     if data["site_id"] != site_id:
         raise SeedFileError(f"seed file {seed_path} is for site {data['site_id']}, not {site_id}")
     init_database(db_path, site_id)
-    return build_bus(db_path).handle(SeedSite(data["site_id"], data["locations"], data["pickers"], data["stock"]))
+    bus = build_bus(db_path)
+    changed = bus.handle(SeedSite(data["site_id"], data["locations"], data["pickers"], data["stock"]))
+    if data["pick_faces"]:
+        faces = tuple((f["location"], f["sku"], f["min"], f["max"]) for f in data["pick_faces"])
+        changed["pick_faces"] = len(bus.handle(SetPickFaces(faces))["pick_faces"])
+    return changed
 
 
 def create_enrolment_code(db_path: str, site_id: str, minutes: float = 60.0) -> dict:

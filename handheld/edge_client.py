@@ -45,6 +45,14 @@ class EdgeClient:
         """Lease up to `limit` tasks to this device (own unfinished first), to work with no connection."""
         return self._call("GET", f"/api/v1/tasks/mine?limit={int(limit)}")["tasks"]
 
+    def next_count(self) -> dict | None:
+        """Take the next count task (location only: the count is blind)."""
+        return self._call("GET", "/api/v1/counts/next")["count"]
+
+    def next_replenishment(self) -> dict | None:
+        """Take the next replenishment: from which reserve, which item, how many, to which pick face."""
+        return self._call("GET", "/api/v1/replenishments/next")["replenishment"]
+
     def postpone(self, task_id: str, reason: str, op_id: str | None = None) -> dict:
         return self._mutate(f"/api/v1/tasks/{task_id}/postpone", {"reason": reason}, op_id)
 

@@ -9,19 +9,23 @@ from .background import run_in_background
 from .edge_client import EdgeClient
 from .local_store import LocalStore
 from .receiving_cache import ReceivingCache
+from .presenters.count import CountPresenter
 from .presenters.enrolment import EnrolmentPresenter
 from .presenters.pack import PackPresenter
 from .presenters.pick import PickPresenter
 from .presenters.putaway import PutawayPresenter
 from .presenters.receiving import ReceivingPresenter
+from .presenters.replenish import ReplenishPresenter
 from .presenters.signin import SignInPresenter
 from .presenters.status import StatusPresenter
 from .screens import KV_DIR
+from .screens.count import CountScreen
 from .screens.enrolment import EnrolmentScreen
 from .screens.pack import PackScreen
 from .screens.pick import PickScreen
 from .screens.putaway import PutawayScreen
 from .screens.receiving import ReceivingScreen
+from .screens.replenish import ReplenishScreen
 from .screens.signin import SignInScreen
 from .sync_loop import WITHDRAWN, SyncLoop, utc_now
 
@@ -37,7 +41,7 @@ class HandheldApp(App):
         self.edge_url, self.device_id, self.db_path = edge_url, device_id, db_path
 
     def build(self):
-        for name in ("widgets", "enrolment", "signin", "pick", "pack", "receiving", "putaway"):
+        for name in ("widgets", "enrolment", "signin", "pick", "pack", "receiving", "putaway", "count", "replenish"):
             Builder.load_file(str(KV_DIR / f"{name}.kv"))
         self.store = LocalStore(self.db_path)
         self.client = EdgeClient(self.edge_url, self.device_id, timeout=5.0)
@@ -59,9 +63,14 @@ class HandheldApp(App):
                                             receiving.render, utc_now)
         self.putaway = PutawayPresenter(self.store, cache, self.client, self.sync, run_in_background,
                                         putaway.render, utc_now)
+        count, replenish = CountScreen(name="count"), ReplenishScreen(name="replenish")
+        self.count = CountPresenter(self.store, self.client, self.sync, run_in_background, count.render, utc_now,
+                                    self._signed_out)
+        self.replenish = ReplenishPresenter(self.store, self.client, self.sync, run_in_background, replenish.render,
+                                            utc_now, self._signed_out)
         for screen, presenter in ((signin, self.signin), (pick, self.pick), (pack, self.pack),
                                   (enrolment, self.enrolment), (receiving, self.receiving),
-                                  (putaway, self.putaway)):
+                                  (putaway, self.putaway), (count, self.count), (replenish, self.replenish)):
             screen.bind_presenter(presenter)
             self.manager.add_widget(screen)
         self.sync.start()
@@ -86,6 +95,8 @@ class HandheldApp(App):
         if self.sync.last.blocked == WITHDRAWN and self.manager.current != "enrolment":
             return self._withdrawn(self.sync.last.message)
         self.pick.on_sync_changed()
+        self.count.on_sync_changed()
+        self.replenish.on_sync_changed()
 
     def _signed_in(self, picker: dict) -> None:
         self.status.set_picker(picker["name"])
@@ -112,6 +123,14 @@ class HandheldApp(App):
 
     def show_putaway(self) -> None:
         self.manager.current = "putaway"
+
+    def show_count(self) -> None:
+        self.manager.current = "count"
+        self.count.start()
+
+    def show_replenish(self) -> None:
+        self.manager.current = "replenish"
+        self.replenish.start()
 
     def on_stop(self) -> None:
         self.sync.stop(timeout=2.0)

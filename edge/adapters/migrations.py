@@ -148,6 +148,36 @@ def m007_receiving_and_putaway(db: Database) -> None:
     """)
 
 
+@edge_migrations()
+def m008_counts_and_replenishment(db: Database) -> None:
+    # Cycle counts (lines hold the expected snapshot and the counted quantities as JSON), min/max per pick face,
+    # replenishment tasks, and the site's count thresholds (one row).
+    db.executescript("""
+    CREATE TABLE count_tasks (
+        count_id TEXT PRIMARY KEY, location TEXT NOT NULL, origin TEXT NOT NULL, status TEXT NOT NULL,
+        parent_id TEXT NOT NULL DEFAULT '', excluded_badge TEXT NOT NULL DEFAULT '', picker TEXT, device_id TEXT,
+        lease_epoch INTEGER NOT NULL DEFAULT 0, counted_by TEXT NOT NULL DEFAULT '',
+        counted_at TEXT NOT NULL DEFAULT '', lines TEXT NOT NULL DEFAULT '[]', decided_by TEXT NOT NULL DEFAULT '',
+        decided_at TEXT NOT NULL DEFAULT '', decision_reason TEXT NOT NULL DEFAULT '',
+        created_at TEXT NOT NULL DEFAULT '');
+    CREATE INDEX count_tasks_location ON count_tasks (location, status);
+    CREATE INDEX count_tasks_status ON count_tasks (status, created_at);
+    CREATE TABLE count_settings (
+        id INTEGER PRIMARY KEY CHECK (id = 1), recount_units INTEGER NOT NULL, recount_pct REAL NOT NULL,
+        approval_units INTEGER NOT NULL, approval_pct REAL NOT NULL);
+    CREATE TABLE pick_faces (
+        location TEXT NOT NULL, sku TEXT NOT NULL, min_qty INTEGER NOT NULL, max_qty INTEGER NOT NULL,
+        PRIMARY KEY (location, sku));
+    CREATE TABLE replenishments (
+        replen_id TEXT PRIMARY KEY, sku TEXT NOT NULL, from_location TEXT NOT NULL, lot TEXT NOT NULL DEFAULT '',
+        to_location TEXT NOT NULL, qty INTEGER NOT NULL, trigger TEXT NOT NULL, status TEXT NOT NULL,
+        picker TEXT, device_id TEXT, lease_epoch INTEGER NOT NULL DEFAULT 0, moved_qty INTEGER NOT NULL DEFAULT 0,
+        created_at TEXT NOT NULL DEFAULT '', done_at TEXT NOT NULL DEFAULT '');
+    CREATE INDEX replenishments_face ON replenishments (to_location, sku, status);
+    CREATE INDEX replenishments_status ON replenishments (status, created_at);
+    """)
+
+
 class WrongSite(RuntimeError):
     """Raise when a database made for one site is opened for another."""
 

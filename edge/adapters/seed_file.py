@@ -30,11 +30,19 @@ class SeedStockSchema(_Strict):
     qty = fields.Integer(required=True, strict=True, validate=validate.Range(min=0))
 
 
+class SeedPickFaceSchema(_Strict):
+    location = fields.String(required=True, validate=CODE)
+    sku = fields.String(required=True, validate=CODE)
+    min = fields.Integer(required=True, strict=True, validate=validate.Range(min=0))
+    max = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
+
+
 class SeedFileSchema(_Strict):
     site_id = fields.String(required=True, validate=CODE)
     locations = fields.List(fields.Nested(SeedLocationSchema), load_default=list)
     pickers = fields.List(fields.Nested(SeedPickerSchema), load_default=list)
     stock = fields.List(fields.Nested(SeedStockSchema), load_default=list)
+    pick_faces = fields.List(fields.Nested(SeedPickFaceSchema), load_default=list)  # min/max for replenishment
 
 
 class SeedFileError(ValueError):

@@ -3,6 +3,8 @@ import json
 
 from sqlite_utils import Database
 
+from edge.adapters.held_picks import PICKS_NOT_HELD
+
 from edge.domain.catalogue import VIRTUAL_PACK, Item, Location, Picker
 from edge.domain.enrolment import Device, EnrolmentCode
 from edge.domain.orders import Carton, Order, OrderLine
@@ -112,7 +114,7 @@ class SqliteTaskRepository(SqliteRepository):
         # The dispatch rule: most urgent priority first, then earliest ship date, then the walk order.
         found = self._tasks(
             "SELECT {columns} FROM tasks t JOIN orders o ON o.order_id = t.order_id"
-            " WHERE t.status = ? AND o.status IN (?, ?)"
+            f" WHERE t.status = ? AND o.status IN (?, ?) AND {PICKS_NOT_HELD}"
             " ORDER BY o.priority, o.requested_ship_date, o.order_id, t.pick_seq, t.task_id LIMIT 1",
             [TASK_OPEN, ORDER_RELEASED, ORDER_PICKING])
         return found[0] if found else None
@@ -123,11 +125,12 @@ class SqliteTaskRepository(SqliteRepository):
             "SELECT {columns} FROM tasks t JOIN orders o ON o.order_id = t.order_id"
             " WHERE o.status IN (?, ?) AND (t.picker = ? AND t.status IN (?, ?) OR t.status = ?"
             "  OR t.status IN (?, ?) AND t.lease_expires_at != '' AND t.lease_expires_at <= ?)"
+            f" AND (t.picker IS ? AND t.status IN (?, ?) OR {PICKS_NOT_HELD})"
             # the picker's own tasks first; a task this picker postponed comes after everything else
             " ORDER BY t.picker IS NOT ? , t.postponed_by = ?, o.priority, o.requested_ship_date, o.order_id,"
             " t.pick_seq, t.task_id LIMIT ?",
             [ORDER_RELEASED, ORDER_PICKING, badge, TASK_ASSIGNED, TASK_AT_LOCATION, TASK_OPEN,
-             TASK_ASSIGNED, TASK_AT_LOCATION, now, badge, badge, limit])
+             TASK_ASSIGNED, TASK_AT_LOCATION, now, badge, TASK_ASSIGNED, TASK_AT_LOCATION, badge, badge, limit])
 
     def next_id(self) -> str:
         return f"{self.site_id}-T{self._next_counter('task'):06d}"

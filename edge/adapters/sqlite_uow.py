@@ -10,6 +10,8 @@ from protocols.messages.site_events import load_site_event_data
 from sync.sqlite_store import OutgoingEvent, append_outbox, pooled_connection, utc_now, writer_lock
 
 from . import sqlite_repositories as repos
+from .sqlite_counts import (SqliteCountRepository, SqlitePickFaceRepository, SqliteQuantRepository,
+                            SqliteReplenishmentRepository)
 from .sqlite_labels import SqliteCartonLabels
 from .sqlite_lead_actions import SqliteAuditLog, SqliteResolutionRepository
 from .sqlite_receiving import SqliteReceivingRepository
@@ -68,6 +70,10 @@ class SqliteUnitOfWork(UnitOfWork):
         self.audit = SqliteAuditLog(self.db, self._clock)
         self.resolutions = SqliteResolutionRepository(self.db)
         self.receiving = SqliteReceivingRepository(self.db, self.site_id)
+        self.counts = SqliteCountRepository(self.db, self.site_id)
+        self.pick_faces = SqlitePickFaceRepository(self.db)
+        self.replenishments = SqliteReplenishmentRepository(self.db, self.site_id)
+        self.quants = SqliteQuantRepository(self.db)
         return self
 
     def __exit__(self, *exc) -> None:

@@ -4,6 +4,7 @@ from typing import Callable
 from . import commands, enrolment, exceptions, lead_commands, orders, picking, putaway, receiving, site_setup
 from . import receiving_commands as receiving_cmds
 from .unit_of_work import UnitOfWork
+from . import count_commands, counts, replenishment
 
 HANDLERS: dict[type, Callable] = {
     commands.SignIn: picking.sign_in,
@@ -43,3 +44,16 @@ class MessageBus:
 
     def handle(self, cmd: commands.Command):
         return HANDLERS[type(cmd)](cmd, self.uow_factory())
+
+
+HANDLERS.update({
+    count_commands.CreateCounts: counts.create_counts,
+    count_commands.TakeNextCount: counts.take_next_count,
+    count_commands.SubmitCount: counts.submit_count,
+    count_commands.DecideCount: counts.decide_count,
+    count_commands.CancelCount: counts.cancel_count,
+    count_commands.SetCountSettings: counts.set_count_settings,
+    count_commands.SetPickFaces: replenishment.set_pick_faces,
+    count_commands.TakeNextReplenishment: replenishment.take_next_replenishment,
+    count_commands.ConfirmReplenishment: replenishment.confirm_replenishment,
+})

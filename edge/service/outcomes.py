@@ -42,6 +42,8 @@ STATUS_BY_CODE = {
     "already_resolved": 409,
     "unknown_receipt": 404,
     "unknown_putaway_task": 404,
+    "unknown_count": 404, "unknown_replenishment": 404, "count_refused": 422,
+    "count_needs_lines": 422, "nothing_to_count": 422, "bad_min_max": 422, "too_many_to_move": 422,
 }
 
 

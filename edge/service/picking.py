@@ -5,12 +5,14 @@ from edge.domain.catalogue import Item, Location, Traced, decoy_pin_hash, token_
 from edge.domain.errors import SignInFailed, UnknownTask, WrongItem, WrongLocation
 from edge.domain.events import Event, StockChanged
 from edge.domain.enrolment import minutes_later
-from edge.domain.picking import PickTask
+from edge.domain.picking import UNLOCATED, PickTask
 from edge.domain.release import alternative_slot
 
 from .commands import AssignNextTask, ConfirmPick, LeaseTasks, PostponeTask, ReportShortPick, ScanLocation, SignIn
+from .counts import request_count
 from .idempotency import idempotent
 from .outcomes import task_view
+from .replenishment import plan_replenishment
 from .unit_of_work import Origin, ScanError, UnitOfWork
 
 
@@ -93,6 +95,7 @@ def confirm_pick(cmd: ConfirmPick, uow: UnitOfWork) -> dict:
         _count_rejected(uow, cmd, task, "item", err)
         raise
     order_status = _record_progress(uow, cmd, task, events)
+    plan_replenishment(uow, task.location, task.sku)
     message = (f"Task done: {task.picked_qty} x {task.sku}. Press Next task." if task.done
                else f"Picked {cmd.qty} x {task.sku}. {task.remaining} left: scan the next one.")
     return {"task": describe(task, uow), "order_status": order_status, "message": message}
@@ -107,6 +110,9 @@ def report_short_pick(cmd: ReportShortPick, uow: UnitOfWork) -> dict:
                                uow.stock.on_hand(task.location, task.sku))
     order_status = _record_progress(uow, cmd, task, events)
     alternative = _alternative(uow, task) if short_by else None
+    if short_by and task.location != UNLOCATED:  # the record was wrong there: count it, refill the face
+        request_count(uow, task.location, "short_pick")
+        plan_replenishment(uow, task.location, task.sku, short=True)
     message = (f"Short pick recorded: {short_by} x {task.sku} missing. Press Next task." if short_by
                else "All found after all: task done. Press Next task.")
     if alternative:

@@ -13,6 +13,7 @@ from edge.domain.release import StockSlot
 
 if TYPE_CHECKING:
     from .receiving_ports import ReceivingRepository
+    from .count_ports import CountRepository, PickFaceRepository, QuantRepository, ReplenishmentRepository
 
 
 @dataclass(frozen=True)
@@ -158,6 +159,10 @@ class UnitOfWork(abc.ABC):
     audit: AuditLog
     resolutions: ResolutionRepository
     receiving: "ReceivingRepository"
+    counts: "CountRepository"
+    pick_faces: "PickFaceRepository"
+    replenishments: "ReplenishmentRepository"
+    quants: "QuantRepository"
 
     def __enter__(self) -> "UnitOfWork":
         self.pending: list[tuple[Event, Origin]] = []

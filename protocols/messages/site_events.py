@@ -11,7 +11,7 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validate
 from protocols.status import ORDER_STATUSES
 
 CODE = validate.Length(min=1, max=64)
-STOCK_REASONS = ("count", "pick", "ship", "adjust", "receive", "putaway")
+STOCK_REASONS = ("count", "pick", "ship", "adjust", "receive", "putaway", "replenish")
 RECEIPT_CONDITIONS = ("ok", "damaged")
 DISCREPANCY_KINDS = ("over", "short", "damaged")
 

@@ -2,6 +2,7 @@
 import copy
 
 from edge.domain.catalogue import VIRTUAL_PACK
+from fake_count_repos import FakeCounts, FakePickFaces, FakeQuants, FakeReplenishments
 from edge.domain.release import StockSlot
 from edge.service.unit_of_work import UnitOfWork
 from protocols.status import ORDER_PICKING, ORDER_RELEASED, TASK_ASSIGNED, TASK_AT_LOCATION, TASK_OPEN
@@ -161,7 +162,7 @@ class FakeUnitOfWork(UnitOfWork):
     """Keep committed state and outbox in lists and dicts; a rollback restores the last commit."""
 
     def __init__(self, site_id="DC01", locations=(), items=(), pickers=(), orders=(), tasks=(), stock=None,
-                 now="2025-03-03T09:00:00+00:00", labels=None):
+                 now="2025-03-03T09:00:00+00:00", labels=None, pick_faces=()):
         self.site_id, self._now = site_id, now
         self.locations = FakeKeyed("location", locations)
         self.items = FakeKeyed("sku", items)
@@ -178,6 +179,11 @@ class FakeUnitOfWork(UnitOfWork):
         self.enrolment_codes = FakeKeyed("code_hash")
         self.audit = FakeAuditLog()
         self.resolutions = FakeResolutions()
+        self.counts = FakeCounts(self)
+        self.pick_faces = FakePickFaces(pick_faces)
+        self.replenishments = FakeReplenishments(self)
+        self.quants = FakeQuants(self)
+        self.expiries: dict = {}  # (sku, lot) -> YYMMDD, the site's lot register
         self.outbox: list = []  # (event, origin) pairs in commit order
         self.commits = 0
         self._snapshot = self._state()
