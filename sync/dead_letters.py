@@ -193,5 +193,7 @@ class DeadLetterBook:
 
     @staticmethod
     def _audit(db, letter_id: int, action: str, outcome: str, actor: str, note: str | None) -> None:
+        # A closing action is stamped with the letter's resolved_at, so the two never differ by a clock tick.
         db.execute("INSERT INTO sync_dead_letter_audit (dead_letter_id, action, outcome, actor, at, note)"
-                   " VALUES (?,?,?,?,?,?)", [letter_id, action, outcome, actor, utc_now(), note])
+                   " VALUES (?,?,?,?,COALESCE((SELECT resolved_at FROM sync_dead_letters WHERE id = ? AND status != 'open'),"
+                   " ?),?)", [letter_id, action, outcome, actor, letter_id, utc_now(), note])
