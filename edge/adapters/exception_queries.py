@@ -3,7 +3,8 @@ import json
 import sqlite3
 
 from edge.domain.catalogue import VIRTUAL_PACK
-from edge.domain.lead_actions import CANCELLED_MID_PICK, DEAD_LETTER, PRINT_JOB, SHORT_PICK, WRONG_SCANS
+from edge.domain.lead_actions import (CANCELLED_MID_PICK, DEAD_LETTER, PRINT_JOB, REFUSED_OP, SHORT_PICK,
+                                      WRONG_SCANS)
 from protocols.status import ORDER_CANCELLED, ORDER_SHIPPED, TASK_DONE, TASK_SHORT
 
 REPEATED_WRONG_SCANS = 3
@@ -91,10 +92,23 @@ def print_problems(conn: sqlite3.Connection, limit: int = 50) -> list[dict]:
     return [dict(r) for r in rows]
 
 
+def refused_ops(conn: sqlite3.Connection, limit: int = 100) -> list[dict]:
+    """Handheld ops refused because the floor moved on (lease lost, task or order closed), not yet acknowledged."""
+    rows = conn.execute(
+        "SELECT r.op_id, r.at, r.occurred_at, r.badge, p.name AS picker_name, r.device_id, r.endpoint, r.code,"
+        " r.message, r.task_id, COALESCE(NULLIF(r.order_id, ''), t.order_id, '') AS order_id, r.request,"
+        " t.sku, t.location, t.picker AS holder, t.status AS task_status"
+        " FROM refused_ops r LEFT JOIN pickers p ON p.badge = r.badge"
+        " LEFT JOIN tasks t ON t.task_id = r.task_id AND r.task_id != ''"
+        f" WHERE {UNRESOLVED.format(kind=REFUSED_OP, ref='r.op_id')} ORDER BY r.id DESC LIMIT ?", [limit]).fetchall()
+    return [dict(r, request=json.loads(r["request"])) for r in rows]
+
+
 def queue(conn: sqlite3.Connection) -> dict:
     """Every open exception by kind."""
     return {SHORT_PICK: short_picks(conn), WRONG_SCANS: repeated_wrong_scans(conn), PRINT_JOB: print_problems(conn),
-            CANCELLED_MID_PICK: cancelled_mid_pick(conn), DEAD_LETTER: dead_letters(conn)}
+            CANCELLED_MID_PICK: cancelled_mid_pick(conn), DEAD_LETTER: dead_letters(conn),
+            REFUSED_OP: refused_ops(conn)}
 
 
 def recent_actions(conn: sqlite3.Connection, limit: int = 15) -> list[dict]:

@@ -178,6 +178,20 @@ def m008_counts_and_replenishment(db: Database) -> None:
     """)
 
 
+
+@edge_migrations()
+def m009_refused_ops(db: Database) -> None:
+    # Handheld ops refused because the world moved on while the device was offline (lease lost, task or order
+    # closed, another picker's task), kept so the lead hears of them. One row per op_id: a replay adds nothing.
+    db.executescript("""
+    CREATE TABLE refused_ops (
+        id INTEGER PRIMARY KEY, at TEXT NOT NULL, op_id TEXT NOT NULL UNIQUE, badge TEXT NOT NULL,
+        device_id TEXT NOT NULL, endpoint TEXT NOT NULL, code TEXT NOT NULL, message TEXT NOT NULL,
+        task_id TEXT NOT NULL DEFAULT '', order_id TEXT NOT NULL DEFAULT '', occurred_at TEXT NOT NULL DEFAULT '',
+        request TEXT NOT NULL DEFAULT '{}');
+    CREATE INDEX refused_ops_at ON refused_ops (at);
+    """)
+
 class WrongSite(RuntimeError):
     """Raise when a database made for one site is opened for another."""
 

@@ -13,7 +13,7 @@ from . import sqlite_repositories as repos
 from .sqlite_counts import (SqliteCountRepository, SqlitePickFaceRepository, SqliteQuantRepository,
                             SqliteReplenishmentRepository)
 from .sqlite_labels import SqliteCartonLabels
-from .sqlite_lead_actions import SqliteAuditLog, SqliteResolutionRepository
+from .sqlite_lead_actions import SqliteAuditLog, SqliteRefusalLog, SqliteResolutionRepository
 from .sqlite_receiving import SqliteReceivingRepository
 
 UP_STREAM = "up"
@@ -65,6 +65,7 @@ class SqliteUnitOfWork(UnitOfWork):
         self.labels = SqliteCartonLabels(self.db, self._devices, self.items)
         self.ops = repos.SqliteOpRepository(self.db)
         self.scan_errors = repos.SqliteScanErrorRepository(self.db)
+        self.refusals = SqliteRefusalLog(self.db)
         self.devices = repos.SqliteDeviceRepository(self.db)
         self.enrolment_codes = repos.SqliteEnrolmentCodeRepository(self.db)
         self.audit = SqliteAuditLog(self.db, self._clock)

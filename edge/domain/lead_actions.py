@@ -13,7 +13,8 @@ MIN_REASON_LENGTH = 3
 
 SHORT_PICK, WRONG_SCANS, PRINT_JOB, CANCELLED_MID_PICK, DEAD_LETTER = (
     "short_pick", "wrong_scans", "print_job", "cancelled_mid_pick", "dead_letter")
-EXCEPTION_KINDS = (SHORT_PICK, WRONG_SCANS, PRINT_JOB, CANCELLED_MID_PICK, DEAD_LETTER)
+REFUSED_OP = "refused_op"  # a handheld op refused on replay because the floor moved on; its ref is the op_id
+EXCEPTION_KINDS = (SHORT_PICK, WRONG_SCANS, PRINT_JOB, CANCELLED_MID_PICK, DEAD_LETTER, REFUSED_OP)
 # What closing an exception without changing the floor means, per kind. Dead letters are replayed or
 # discarded through the sync layer's own dead-letter book, which keeps their audit trail.
 RESOLUTIONS = {
@@ -21,6 +22,7 @@ RESOLUTIONS = {
     WRONG_SCANS: ("acknowledge",),
     PRINT_JOB: ("acknowledge",),
     CANCELLED_MID_PICK: ("goods_put_back",),
+    REFUSED_OP: ("acknowledge",),
 }
 
 

@@ -6,6 +6,7 @@ import json
 from edge.domain.errors import CountedRefusal, DomainError
 
 from .outcomes import Outcome, refusal
+from .refused_ops import log_refusal
 from .unit_of_work import OpRecord, UnitOfWork
 
 
@@ -25,11 +26,19 @@ def idempotent(status: int = 200):
     """Run the handler in one transaction together with the record of its op_id and answer.
 
     A counted refusal (a wrong scan) commits its own record of the refusal, so it is stored like a success:
-    replaying it neither counts it twice nor turns it into a different answer.
+    replaying it neither counts it twice nor turns it into a different answer. Any other refusal rolls the
+    handler back; the few that mean the floor moved on are then logged for the lead (refused_ops).
     """
     def decorate(handler):
         @functools.wraps(handler)
         def run(cmd, uow: UnitOfWork) -> Outcome:
+            try:
+                return apply_once(cmd, uow)
+            except DomainError as err:
+                log_refusal(uow, cmd, handler.__name__, err)  # after the rollback, in a transaction of its own
+                raise
+
+        def apply_once(cmd, uow: UnitOfWork) -> Outcome:
             with uow:
                 fingerprint = request_hash(cmd)
                 seen = uow.ops.get(cmd.op_id)

@@ -50,6 +50,23 @@ class ScanError:
     at: str
 
 
+@dataclass
+class RefusedOp:
+    """A device op refused because the world moved on while the device was offline: who, what, when and why."""
+
+    op_id: str
+    badge: str
+    device_id: str
+    endpoint: str
+    code: str
+    message: str
+    at: str
+    task_id: str = ""
+    order_id: str = ""
+    occurred_at: str = ""  # the device clock when the picker did it; `at` is when it reached the edge
+    request: dict | None = None
+
+
 class LocationRepository(Protocol):
     def get(self, location: str) -> Location | None: ...
     def save(self, location: Location) -> None: ...
@@ -115,6 +132,11 @@ class OpRepository(Protocol):
     def add(self, op: OpRecord) -> None: ...
 
 
+class RefusalLog(Protocol):
+    def add(self, refused: RefusedOp) -> None:
+        """Keep the refusal once per op_id; a replay of the same op adds nothing."""
+
+
 class DeviceRepository(Protocol):
     def get(self, device_id: str) -> Device | None: ...
     def save(self, device: Device) -> None: ...
@@ -154,6 +176,7 @@ class UnitOfWork(abc.ABC):
     labels: CartonLabels
     ops: OpRepository
     scan_errors: ScanErrorRepository
+    refusals: RefusalLog
     devices: DeviceRepository
     enrolment_codes: EnrolmentCodeRepository
     audit: AuditLog

@@ -16,7 +16,8 @@ from . import dashboard
 from .reads import actor, form, now, page, reading, run_action, services
 
 LABELS = {"short_pick": "Short picks", "wrong_scans": "Repeated wrong scans", "print_job": "Printer failures",
-          "cancelled_mid_pick": "Orders cancelled mid-pick", "dead_letter": "Sync dead letters"}
+          "cancelled_mid_pick": "Orders cancelled mid-pick", "dead_letter": "Sync dead letters",
+          "refused_op": "Handheld ops refused on replay"}
 
 
 def render_queue(error: str = ""):

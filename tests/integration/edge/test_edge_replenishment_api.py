@@ -3,6 +3,7 @@ import pytest
 
 from conftest import add_login, dump, log_in, op, outbox, stock
 from dashboard_support import at_location, row, take_task
+from edge.service.refused_ops import LOGGED_REFUSALS
 
 
 @pytest.fixture
@@ -75,10 +76,11 @@ def test_refused_moves_change_nothing(client, db_path, centre, sam, alex, face, 
     centre.allocate("SO-1", [("SKU-BLUE-MUG", 10)])
     pick(client, sam, take_task(client, sam), 10)
     replen = client.get("/api/v1/replenishments/next", headers=alex).json["replenishment"]
-    before = dump(db_path)
+    skip = ("refused_ops",) if error in LOGGED_REFUSALS else ()  # those are logged for the lead, nothing else
+    before = dump(db_path, skip)
     answer = move(client, alex, replen, **changes)
     assert 400 <= answer.status_code < 500 and answer.json["error"] == error, answer.json
-    assert dump(db_path) == before
+    assert dump(db_path, skip) == before
 
 
 def test_someone_else_cannot_confirm_a_move_and_bad_min_max_is_refused(client, db_path, centre, sam, alex, lead,

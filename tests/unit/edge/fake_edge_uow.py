@@ -139,6 +139,14 @@ class FakeScanErrors:
         self.rows.append(error)
 
 
+class FakeRefusals:
+    def __init__(self):
+        self.rows = {}  # op_id -> RefusedOp, the first one kept as the SQLite log does
+
+    def add(self, refused):
+        self.rows.setdefault(refused.op_id, copy.deepcopy(refused))
+
+
 class FakeAuditLog:
     def __init__(self):
         self.rows = []  # (actor, action, subject, reason, detail)
@@ -175,6 +183,7 @@ class FakeUnitOfWork(UnitOfWork):
         self.labels = labels or FakeCartonLabels()
         self.ops = FakeKeyed("op_id")
         self.scan_errors = FakeScanErrors()
+        self.refusals = FakeRefusals()
         self.devices = FakeDevices(self)
         self.enrolment_codes = FakeKeyed("code_hash")
         self.audit = FakeAuditLog()

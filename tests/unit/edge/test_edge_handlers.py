@@ -112,7 +112,9 @@ def test_refusal_that_is_not_counted_rolls_back_and_records_no_op(bus, uow):
         bus.handle(ScanLocation(task_id, "LOC-A-01-01", ALEX, "HH-02", OP1))
     with pytest.raises(UnknownTask):
         bus.handle(ScanLocation("T404", "LOC-A-01-01", SAM, "HH-01", OP2))
-    assert uow.commits == commits and uow.ops.get(OP1) is None and not uow.scan_errors.rows
+    assert uow.ops.get(OP1) is None and uow.ops.get(OP2) is None and not uow.scan_errors.rows
+    # not_your_task is logged for the lead in a commit of its own (refused_ops); unknown_task changes nothing
+    assert uow.commits == commits + 1 and list(uow.refusals.rows) == [OP1]
 
 
 def test_carton_then_shipment_empties_the_pack_area(bus, uow):
