@@ -67,5 +67,9 @@ def recovery_note(site_id: str, sku: str, done: TakeBack) -> str:
         return f"{done.qty} x {sku} short recovered at {site_id}: cancel sent for {where}"
     if done.outcome == KEPT:
         return (f"short recovered at {site_id} for only part of {where}, which still picks in full: "
-                f"{done.qty} units over unless you change that order")
-    return f"short recovered at {site_id} after the {where} was picked: {done.qty} units over"
+                f"{_units(done.qty)} over unless you change that order")
+    return f"short recovered at {site_id} after the {where} was picked: {_units(done.qty)} over"
+
+
+def _units(qty: int) -> str:
+    return f"{qty} unit" if qty == 1 else f"{qty} units"

@@ -86,7 +86,7 @@ def test_a_back_order_recovered_in_two_releases_is_kept_then_cancelled(seeded, d
     assert cancels_sent(db_path, "DC02") == []
     assert seeded.get(f"/api/v1/orders/{part_id}").json["status"] == "allocated"
     assert notes(seeded, order_id)[-1] == (f"short recovered at DC01 for only part of back-order {part_id} at DC02, "
-                                           "which still picks in full: 1 units over unless you change that order")
+                                           "which still picks in full: 1 unit over unless you change that order")
     feed(db_path, "DC01", recovered(order_id, 1, new_task_id="T-3"))
     assert cancels_sent(db_path, "DC02") == [part_id]
     assert seeded.get(f"/api/v1/orders/{order_id}").json["lines"][0]["short_qty"] == 0
