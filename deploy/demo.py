@@ -13,7 +13,7 @@ from handheld.picker_sim import PickerSim
 
 from .mosquitto import INSTALL_HINT, MosquittoBroker, find_mosquitto, free_port
 from .processes import (SAMPLE_DIR, add_dashboard_user, central_process, edge_process, http_json, mint_enrolment_code,
-                        stock_map)
+                        stock_map, wait_until)
 
 log = logging.getLogger("wes-demo")
 SITE = "DC01"
@@ -42,12 +42,8 @@ def sample_orders(count: int, seed: int = 42) -> list[dict]:
 
 
 def wait_for(check, timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if check():
-            return
-        time.sleep(0.25)
-    raise TimeoutError(f"timed out after {timeout:.0f}s waiting for {what}")
+    """Wait for check() at a calm pace (the demo polls real HTTP endpoints)."""
+    wait_until(check, timeout, what, interval=0.25)
 
 
 def summary(central_url: str, edge_url: str, order_ids: list[str], started: float) -> dict:

@@ -22,6 +22,17 @@ def http_json(method: str, url: str, body: dict | None = None, timeout: float = 
         return err.code, json.loads(err.read() or b"null")
 
 
+def wait_until(check, timeout: float = 30.0, what: str = "condition", interval: float = 0.1):
+    """Call check until it returns something truthy and return that; raise TimeoutError naming what never came."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        result = check()
+        if result:
+            return result
+        time.sleep(interval)
+    raise TimeoutError(f"timed out after {timeout:.0f}s waiting for {what}")
+
+
 def wait_healthy(url: str, process: subprocess.Popen, timeout: float = 30.0) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

@@ -95,6 +95,17 @@ def m004_asns_and_receipts(db: Database) -> None:
     """)
 
 
+@central_migrations()
+def m005_backorder_links(db: Database) -> None:
+    # a back-order part remembers the short it fills, so the site's own recovery can take it back
+    db.executescript("""
+    ALTER TABLE orders ADD COLUMN backorder_of TEXT;
+    ALTER TABLE orders ADD COLUMN backorder_task TEXT;
+    ALTER TABLE orders ADD COLUMN backorder_recovered INTEGER NOT NULL DEFAULT 0;
+    CREATE INDEX orders_by_backorder ON orders (backorder_of, backorder_task) WHERE backorder_of IS NOT NULL;
+    """)
+
+
 def migrate(db_path: str) -> None:
     """Bring the database up to date (sync tables and central tables); safe to run every start."""
     conn = connect(db_path)

@@ -6,7 +6,8 @@ from central.service.unit_of_work import OrderRepository
 from protocols.status import ORDER_RECEIVED
 
 ORDER_COLUMNS = ("order_id, external_ref, customer, priority, requested_ship_date, status, site_id, note,"
-                 " created_at, updated_at, allow_split, parent_order_id, kind, ship_to_site, transfer_received_at")
+                 " created_at, updated_at, allow_split, parent_order_id, kind, ship_to_site, transfer_received_at,"
+                 " backorder_of, backorder_task, backorder_recovered")
 
 
 class SqliteOrderRepository(OrderRepository):
@@ -24,10 +25,11 @@ class SqliteOrderRepository(OrderRepository):
 
     def add(self, order: Order) -> None:
         self.db.execute(
-            f"INSERT INTO orders ({ORDER_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            f"INSERT INTO orders ({ORDER_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             [order.order_id, order.external_ref, order.customer, order.priority, order.requested_ship_date,
              order.status, order.site_id, order.note, order.created_at, order.updated_at, int(order.allow_split),
-             order.parent_order_id, order.kind, order.ship_to_site, order.transfer_received_at])
+             order.parent_order_id, order.kind, order.ship_to_site, order.transfer_received_at,
+             order.backorder_of, order.backorder_task, order.backorder_recovered])
         for line in order.lines:
             self.db.execute(
                 "INSERT INTO order_lines (order_id, line_no, sku, qty, picked_qty, short_qty) VALUES (?,?,?,?,?,?)",
@@ -44,18 +46,25 @@ class SqliteOrderRepository(OrderRepository):
         return row[0] if row else None
 
     def save(self, order: Order) -> None:
-        self.db.execute("UPDATE orders SET status = ?, site_id = ?, note = ?, updated_at = ?, transfer_received_at = ?"
-                        " WHERE order_id = ?", [order.status, order.site_id, order.note, order.updated_at,
-                                                order.transfer_received_at, order.order_id])
+        self.db.execute("UPDATE orders SET status = ?, site_id = ?, note = ?, updated_at = ?, transfer_received_at = ?,"
+                        " backorder_recovered = ? WHERE order_id = ?",
+                        [order.status, order.site_id, order.note, order.updated_at, order.transfer_received_at,
+                         order.backorder_recovered, order.order_id])
         for line in order.lines:
-            self.db.execute("UPDATE order_lines SET picked_qty = ?, short_qty = ? WHERE order_id = ? AND line_no = ?",
-                            [line.picked_qty, line.short_qty, order.order_id, line.line_no])
+            self.db.execute("UPDATE order_lines SET qty = ?, picked_qty = ?, short_qty = ?"
+                            " WHERE order_id = ? AND line_no = ?",
+                            [line.qty, line.picked_qty, line.short_qty, order.order_id, line.line_no])
         self._write_history(order)
         self._add_parts(order)
 
     def parts(self, order_id: str) -> list[Order]:
         rows = self.db.execute(f"SELECT {ORDER_COLUMNS} FROM orders WHERE parent_order_id = ? ORDER BY order_id",
                                [order_id]).fetchall()
+        return self._load(rows)
+
+    def backorders(self, order_id: str, task_id: str) -> list[Order]:
+        rows = self.db.execute(f"SELECT {ORDER_COLUMNS} FROM orders WHERE backorder_of = ? AND backorder_task = ?"
+                               " ORDER BY order_id", [order_id, task_id]).fetchall()
         return self._load(rows)
 
     def _add_parts(self, order: Order) -> None:
@@ -97,7 +106,9 @@ class SqliteOrderRepository(OrderRepository):
                         created_at=row["created_at"], updated_at=row["updated_at"],
                         allow_split=bool(row["allow_split"]), parent_order_id=row["parent_order_id"],
                         kind=row["kind"], ship_to_site=row["ship_to_site"],
-                        transfer_received_at=row["transfer_received_at"]) for row in rows]
+                        transfer_received_at=row["transfer_received_at"], backorder_of=row["backorder_of"],
+                        backorder_task=row["backorder_task"],
+                        backorder_recovered=row["backorder_recovered"]) for row in rows]
         by_id = {order.order_id: order for order in orders}
         for chunk_start in range(0, len(orders), 500):
             ids = [order.order_id for order in orders[chunk_start:chunk_start + 500]]

@@ -26,7 +26,9 @@ Rule (walking skeleton):
 7. A short pick a site cannot fill (``task.shorted``) is offered to the other sites: if one can
    fill the short quantity it gets a new part ``<root>-<n>`` (a back-order, whatever
    ``allow_split`` says, since the customer still wants the goods); else the line is short-closed.
-   Transfers are never re-allocated: their short quantity is short-closed.
+   Transfers are never re-allocated: their short quantity is short-closed. If the shorting site
+   then fills the short itself (``task.short_recovered``), the line owes the units again and the
+   back-order is taken back where it still can be (see short_recovery.py).
 """
 from dataclasses import dataclass
 

@@ -77,6 +77,9 @@ class Order:
     kind: str = CUSTOMER
     ship_to_site: str | None = None
     transfer_received_at: str | None = None
+    backorder_of: str | None = None      # a back-order part: the site order whose short it fills
+    backorder_task: str | None = None    # ... and the task at that order's site that was shorted
+    backorder_recovered: int = 0         # units the shorting site later filled itself (task.short_recovered)
     new_history: list[StatusChange] = field(default_factory=list, repr=False, compare=False)
     events: list = field(default_factory=list, repr=False, compare=False)
     new_parts: list["Order"] = field(default_factory=list, repr=False, compare=False)
@@ -173,6 +176,14 @@ class Order:
         """Add a quantity the site could not pick to the line."""
         self._site_line(site_id, line_no, sku).short_qty += qty_short
         self.updated_at = now
+
+    def reopen_short(self, site_id: str, line_no: int, sku: str, qty: int, now: str) -> int:
+        """Give a shorted quantity back to the line (its site fills it after all); return how much was reopened."""
+        line = self._site_line(site_id, line_no, sku)
+        reopened = min(qty, line.short_qty)
+        line.short_qty -= reopened
+        self.updated_at = now
+        return reopened
 
     def hold(self, reason: str, actor: str, now: str) -> None:
         """Put a received order on hold (credit or manual); it is not allocated until released."""

@@ -10,6 +10,7 @@ from protocols.messages.site_events import load_site_event_data
 from .asns import apply_receipt_recorded
 from .commands import IngestSiteEvent
 from .handlers import availability_for, send_events
+from .short_recovery import apply_short_recovered
 from .unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -61,18 +62,22 @@ def _task_picked(cmd: IngestSiteEvent, data: dict, uow: UnitOfWork) -> None:
 def _task_shorted(cmd: IngestSiteEvent, data: dict, uow: UnitOfWork) -> None:
     order = _site_order(cmd, data, uow)
     order.record_short(cmd.site_id, data["line_no"], data["sku"], data["qty_short"], uow.now)
-    reallocate_short(order, data["sku"], data["qty_short"], uow)
+    reallocate_short(order, data["sku"], data["qty_short"], uow, data["task_id"])
     uow.orders.save(order)
 
 
-def reallocate_short(order: Order, sku: str, qty: int, uow: UnitOfWork) -> None:
-    """Offer a short-picked quantity to the other sites as a new part of the root order, else short-close it."""
+def reallocate_short(order: Order, sku: str, qty: int, uow: UnitOfWork, task_id: str = "") -> None:
+    """Offer a short-picked quantity to the other sites as a new part of the root order, else short-close it.
+
+    The part remembers the order and task it fills the short of, so a later task.short_recovered can take it back.
+    """
     others = availability_for({sku}, uow).without(order.site_id)
     site = others.choose_site({sku: qty}) if order.kind != TRANSFER and order.status != ORDER_CANCELLED else None
     if site is None:
         return  # short-closed: the line's short_qty already takes it out of what the order still owes
     root = order if order.parent_order_id is None else (uow.orders.get(order.parent_order_id) or order)
     part = root.part(f"{root.order_id}-{len(uow.orders.parts(root.order_id)) + 1}", [(sku, qty)], uow.now)
+    part.backorder_of, part.backorder_task = order.order_id, task_id or None
     part.allocate(site, uow.now)
     send_events(part, uow)
     uow.orders.add(part)
@@ -92,6 +97,7 @@ APPLIERS: dict[str, Callable[[IngestSiteEvent, dict, UnitOfWork], None]] = {
     "order.status_changed": _order_status_changed,
     "task.picked": _task_picked,
     "task.shorted": _task_shorted,
+    "task.short_recovered": apply_short_recovered,
     "location.upserted": _location_upserted,
     "scan.rejected": _ledger_only,
     "carton.closed": _ledger_only,

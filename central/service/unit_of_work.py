@@ -28,6 +28,10 @@ class OrderRepository(abc.ABC):
         """Return the orders whose parent is this order (split parts, re-allocated shorts)."""
 
     @abc.abstractmethod
+    def backorders(self, order_id: str, task_id: str) -> list[Order]:
+        """Return the back-order parts made for the short of this task on this site order."""
+
+    @abc.abstractmethod
     def waiting(self) -> list[Order]:
         """Return every order still received (not allocated to any site)."""
 

@@ -64,6 +64,17 @@ class TaskShorted(Event):
 
 
 @dataclass(frozen=True)
+class TaskShortRecovered(Event):
+    TYPE: ClassVar[str] = "task.short_recovered"
+    task_id: str
+    new_task_id: str
+    order_id: str
+    line_no: int
+    sku: str
+    qty: int
+
+
+@dataclass(frozen=True)
 class ScanRejected(Event):
     TYPE: ClassVar[str] = "scan.rejected"
     task_id: str

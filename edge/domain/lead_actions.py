@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from protocols.status import TASK_SHORT
 
 from .errors import DomainError, TaskClosed
-from .events import Event
+from .events import Event, TaskShortRecovered
 from .orders import Order
 from .picking import PickTask
 from .release import StockSlot
@@ -91,7 +91,8 @@ def release_remainder(task: PickTask, order: Order, slot: StockSlot, new_task_id
     """Move what a short task missed to a new task at another location with free stock.
 
     The short task keeps only what is still uncovered, so once the new task is picked the order finishes as picked
-    (or short by what no location could cover).
+    (or short by what no location could cover). The centre hears it as task.short_recovered, so it takes back
+    the back-order it made for that short instead of filling the same units twice.
     """
     if slot.location == task.location or slot.free < 1:
         raise NoFreeStock(task.sku, slot.location)
@@ -101,4 +102,5 @@ def release_remainder(task: PickTask, order: Order, slot: StockSlot, new_task_id
     events = order.reopen(f"line {task.line_no}: {qty} x {task.sku} re-released to {slot.location}")
     task.close_for_rerelease(new_task_id, qty)
     new = PickTask(new_task_id, task.order_id, task.line_no, task.sku, slot.location, qty, pick_seq=slot.pick_seq)
-    return new, events
+    recovered = TaskShortRecovered(task.task_id, new_task_id, task.order_id, task.line_no, task.sku, qty)
+    return new, [recovered, *events]

@@ -61,6 +61,17 @@ class TaskShortedV1Schema(_Strict):
     picker = fields.String(required=True, validate=CODE)
 
 
+class TaskShortRecoveredV1Schema(_Strict):
+    """A lead released a short task's missing quantity to a new task at the same site: the site fills it after all."""
+
+    task_id = fields.String(required=True, validate=CODE, metadata={"description": "the task that was shorted"})
+    new_task_id = fields.String(required=True, validate=CODE)
+    order_id = fields.String(required=True, validate=CODE)
+    line_no = fields.Integer(required=True, strict=True)
+    sku = fields.String(required=True, validate=CODE)
+    qty = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
+
+
 class ScanRejectedV1Schema(_Strict):
     task_id = fields.String(required=True, validate=CODE)
     step = fields.String(required=True, validate=validate.OneOf(["location", "item"]))
@@ -115,6 +126,7 @@ SITE_EVENT_SCHEMAS: dict[str, type[Schema]] = {
     "order.status_changed": OrderStatusChangedV1Schema,
     "task.picked": TaskPickedV1Schema,
     "task.shorted": TaskShortedV1Schema,
+    "task.short_recovered": TaskShortRecoveredV1Schema,
     "scan.rejected": ScanRejectedV1Schema,
     "carton.closed": CartonClosedV1Schema,
     "location.upserted": LocationUpsertedV1Schema,

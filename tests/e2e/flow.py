@@ -1,23 +1,13 @@
 """Shared steps for end-to-end tests: a real broker, hub and site as processes on loopback."""
 import sqlite3
-import time
 from pathlib import Path
 
 from deploy.mosquitto import free_port
-from deploy.processes import central_process, edge_process, http_json, mint_enrolment_code, stock_map
+from deploy.processes import central_process, edge_process, http_json, mint_enrolment_code, stock_map, wait_until
 from handheld.edge_client import EdgeClient
 
 SITE = "DC01"
 
-
-def wait_until(check, timeout: float = 30.0, what: str = "condition"):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        result = check()
-        if result:
-            return result
-        time.sleep(0.1)
-    raise AssertionError(f"timed out after {timeout}s waiting for {what}")
 
 
 class Network:

@@ -75,6 +75,8 @@ class OrderSummarySchema(Schema):
     updated_at = fields.String()
     allow_split = fields.Boolean()
     parent_order_id = fields.String(allow_none=True, metadata={"description": "set on a part of a split order"})
+    backorder_of = fields.String(allow_none=True, metadata={
+        "description": "set on a back-order part: the site order whose short pick it fills"})
     kind = fields.String(metadata={"description": "customer or transfer"})
     ship_to_site = fields.String(allow_none=True, metadata={"description": "a transfer's destination site"})
     transfer_received_at = fields.String(allow_none=True)

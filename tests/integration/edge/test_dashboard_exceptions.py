@@ -35,7 +35,13 @@ def test_releasing_a_short_pick_elsewhere_makes_a_new_task_and_the_order_picks_a
         "picked", 2, 2)
     assert row(db_path, "SELECT location, qty, status FROM tasks WHERE task_id != ?", [task["task_id"]]) == (
         "C-01-01", 3, "open")
-    assert [(e["type"], e["data"]["status"]) for e in outbox(db_path, seq)] == [("order.status_changed", "picking")]
+    recovered, reopened = outbox(db_path, seq)
+    new_task_id = row(db_path, "SELECT task_id FROM tasks WHERE task_id != ?", [task["task_id"]])[0]
+    # the centre hears the site fills the short itself, in the same transaction, so it takes back its back-order
+    assert (recovered["type"], recovered["data"]) == ("task.short_recovered", {
+        "task_id": task["task_id"], "new_task_id": new_task_id, "order_id": "SO-1", "line_no": 1,
+        "sku": "SKU-BLUE-MUG", "qty": 3})
+    assert (reopened["type"], reopened["data"]["status"]) == ("order.status_changed", "picking")
     assert audit_actions(db_path)[-1] == ("maria", "task.released_elsewhere", f"task:{task['task_id']}",
                                           "C-01-01 has stock")
     pick_all(client, sam)  # the new task, at C-01-01

@@ -40,6 +40,10 @@ class FakeOrderRepository(OrderRepository):
     def parts(self, order_id):
         return [copy.deepcopy(o) for _, o in sorted(self.rows.items()) if o.parent_order_id == order_id]
 
+    def backorders(self, order_id, task_id):
+        return [copy.deepcopy(o) for _, o in sorted(self.rows.items())
+                if (o.backorder_of, o.backorder_task) == (order_id, task_id)]
+
     def waiting(self):
         return [copy.deepcopy(o) for o in self.rows.values() if o.status == ORDER_RECEIVED]
 

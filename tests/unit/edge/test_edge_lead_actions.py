@@ -2,7 +2,7 @@
 import pytest
 
 from edge.domain.errors import TaskClosed, UnknownOrder
-from edge.domain.events import OrderStatusChanged
+from edge.domain.events import OrderStatusChanged, TaskShortRecovered
 from edge.domain.lead_actions import (AlreadyResolved, NoFreeStock, ReasonRequired, UnknownPicker,
                                       UnknownResolution)
 from edge.service.commands import AssignNextTask, ReportShortPick, ScanLocation
@@ -40,7 +40,9 @@ def test_release_elsewhere_moves_the_missing_quantity_and_reopens_the_order(bus,
     assert (old.status, old.qty) == (TASK_CANCELLED, 0)
     assert (new.location, new.qty, new.status) == ("C-01-01", 5, TASK_OPEN)
     assert uow.orders.get("SO-1").status == ORDER_PICKING
-    assert uow.events[-1] == OrderStatusChanged("SO-1", ORDER_PICKING, "line 1: 5 x SKU-BLUE-MUG re-released to C-01-01")
+    assert uow.events[-2:] == [
+        TaskShortRecovered(task_id, answer["new_task_id"], "SO-1", 1, "SKU-BLUE-MUG", 5),
+        OrderStatusChanged("SO-1", ORDER_PICKING, "line 1: 5 x SKU-BLUE-MUG re-released to C-01-01")]
     assert uow.audit.rows[-1][:4] == ("maria", "task.released_elsewhere", f"task:{task_id}", "C has mugs")
     assert uow.resolutions.get("short_pick", task_id).action == "released_elsewhere"
 
@@ -51,6 +53,8 @@ def test_release_elsewhere_takes_only_the_free_stock_and_leaves_the_rest_short(b
     answer = bus.handle(ReleaseShortTask(task_id, "C-01-01", "maria", "C has some"))
     old = uow.tasks.get(task_id)
     assert answer["qty"] == 4 and (old.qty, old.picked_qty, old.status) == (4, 2, TASK_SHORT)
+    recovered = [e for e in uow.events if isinstance(e, TaskShortRecovered)]
+    assert recovered == [TaskShortRecovered(task_id, answer["new_task_id"], "SO-1", 1, "SKU-BLUE-MUG", 4)]
 
 
 @pytest.mark.parametrize("location, error", [("A-01-01", NoFreeStock), ("Z-99", NoFreeStock)])
