@@ -3,9 +3,9 @@ import os
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
-from dashboard_site import LEAD, PASSWORD, ServedEdge, chromium_path
+from dashboard_site import LEAD, PASSWORD, ServedEdge
 
 
 @pytest.fixture(scope="module")
@@ -23,15 +23,6 @@ def edge(tmp_path_factory):
     served.api.get("/api/v1/tasks/next", headers=sam)
     yield served
     served.stop()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=chromium_path(), headless=True,
-                                              args=["--no-sandbox", "--disable-gpu"])
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture(scope="module")

@@ -3,28 +3,15 @@ import os
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
-from dashboard_site import chromium_path
 from ops_site import ServedCentre
-
-LAUNCH_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--no-first-run"]
-
 
 @pytest.fixture(scope="module")
 def centre(tmp_path_factory):
     served = ServedCentre(tmp_path_factory.mktemp("ops-browser")).start().seed()
     yield served
     served.stop()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=chromium_path(), headless=True, args=LAUNCH_FLAGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture(scope="module")
