@@ -28,25 +28,30 @@ class HubSyncEndpoint:
     def __init__(self, db_path: str, mqtt_url: str, apply_event: ApplyFn,
                  on_site_state: Callable[[str, dict], None] = lambda site, state: None, *,
                  resend_after: float = 30.0, username: str | None = None, password: str | None = None,
-                 ca_file: str | None = None):
+                 ca_file: str | None = None, client_id: str = "wes-central"):
         self.db_path = db_path
         self.on_site_state = on_site_state
         self.link = SyncLink("sync-hub")
         self.inbox = SqliteInboxStore(db_path)
         self.resend_after = resend_after
         self.transport = PahoTransport(
-            "wes-central", mqtt_url,
-            subscriptions=[f"{ALL_SITES}/up/events", f"{ALL_SITES}/up/state", f"{ALL_SITES}/up/cmdack"],
+            client_id, mqtt_url, subscriptions=self._subscriptions(),
             on_message=self.link.deliver, on_connected=lambda: self.link.call(self._on_connected),
             will=(topics.CENTRAL_STATE, self._state(False)), username=username, password=password,
             ca_file=ca_file)
-        self.events = BatchReceiver(self.inbox, self.transport, apply_event, topics.down_ack)
+        self.events = self._event_receiver(apply_event)
         self.senders: dict[str, OutboxSender] = {}
         self.link.route(f"{ALL_SITES}/up/events", self._on_events)
         self.link.route(f"{ALL_SITES}/up/state", self._on_site_state)
         self.link.route(f"{ALL_SITES}/up/cmdack", self._on_cmdack)
         self.link.add_pump(self._pump_senders)
         self.link.add_pump(self.events.expire_held)
+
+    def _subscriptions(self) -> list[str]:
+        return [f"{ALL_SITES}/up/events", f"{ALL_SITES}/up/state", f"{ALL_SITES}/up/cmdack"]
+
+    def _event_receiver(self, apply_event: ApplyFn) -> BatchReceiver:
+        return BatchReceiver(self.inbox, self.transport, apply_event, topics.down_ack)
 
     def start(self) -> None:
         self.link.start()

@@ -1,0 +1,145 @@
+"""Receive batches in one of several ingest workers: order and parking live in the database, not in memory.
+
+With an MQTT shared subscription the broker hands each batch to any worker, so two batches of one site can reach
+different workers, even out of order. Each worker therefore reads the site's high-water mark inside its write
+transaction; a batch that continues it is applied, and any parked batches it unblocks are applied after it in
+the same transaction; a batch past a gap is parked in `sync_parked_batches` for whichever worker fills the gap.
+The new SQL is portable (`?` placeholders, `INSERT ... ON CONFLICT`): the same statements run on PostgreSQL, where
+the cursor row's lock (not the SQLite writer lock) serialises the workers of one site.
+"""
+import logging
+import time
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from typing import Callable
+
+from .batch_codec import decode_batch, data_json
+from .receiver import BatchReceiver
+from .sqlite_store import SqliteInboxStore, pooled_connection, pooled_write
+
+log = logging.getLogger(__name__)
+
+PARK = ("INSERT INTO sync_parked_batches (stream, epoch, first_seq, last_seq, payload, parked_at, parked_by)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (stream, epoch, first_seq) DO NOTHING")
+NEXT_PARKED = ("SELECT first_seq, last_seq, payload FROM sync_parked_batches WHERE stream = ? AND epoch = ?"
+               " ORDER BY first_seq LIMIT 1")
+
+
+@dataclass
+class Settled:
+    """What one transaction did with a batch; `ack` is False when it was parked (acked later, by the drainer)."""
+
+    hwm: int
+    verified: int
+    ack: bool = True
+    resend_from: int | None = None
+    diverged_from: int | None = None
+
+
+class SharedBatchReceiver(BatchReceiver):
+    """Apply batches exactly once and in seq order while other workers do the same on the same database.
+
+    Acks go out only after the commit, from the worker that applied. Parked batches expire after
+    `reorder_timeout` seconds into the usual `resend_from` ack, as a single receiver's held batches do.
+    """
+
+    def __init__(self, store: SqliteInboxStore, transport, apply, ack_topic_for, *, worker: str,
+                 reorder_timeout: float = 5.0, max_parked_per_stream: int = 64, clock: Callable[[], float] = time.time,
+                 transaction: Callable[[], AbstractContextManager] | None = None):
+        super().__init__(store, transport, apply, ack_topic_for, reorder_timeout=reorder_timeout, clock=clock)
+        self.worker, self.max_parked_per_stream = worker, max_parked_per_stream
+        self._transaction = transaction or (lambda: pooled_write(store.path))
+        self.parked = 0
+        self._next_expiry_check = 0.0
+
+    def on_batch(self, topic: str, site: str, payload: bytes) -> dict | None:
+        """Apply (or park) one batch message in one transaction; ack after the commit unless it was parked."""
+        batch = self.decode(topic, site, payload)
+        if batch is None:
+            return None
+        with self._transaction() as conn:
+            settled = self._settle(conn, site, batch, payload)
+        if not settled.ack:
+            return None
+        return self.send_ack(site, batch["epoch"], settled.verified, resend_from=settled.resend_from,
+                             diverged_from=settled.diverged_from)
+
+    def _settle(self, conn, site: str, batch: dict, payload: bytes) -> Settled:
+        epoch = batch["epoch"]
+        conn.execute("INSERT INTO sync_inbox_cursor (stream, epoch) VALUES (?, ?) ON CONFLICT (stream, epoch)"
+                     " DO NOTHING", [site, epoch])
+        (hwm,) = conn.execute("SELECT hwm FROM sync_inbox_cursor WHERE stream = ? AND epoch = ?",
+                              [site, epoch]).fetchone()
+        if batch["first_seq"] > hwm + 1:
+            if self._park(conn, site, batch, payload):
+                return Settled(hwm, hwm, ack=False)
+            return Settled(hwm, hwm, resend_from=hwm + 1)  # too much parked already: the sender resends in order
+        before = hwm
+        result = self.store.receive_in(conn, site, epoch, batch["events"], self.apply)
+        if result.diverged_from is not None:
+            log.warning("%s epoch %s: seq %s differs from our ledger: the site's database was restored",
+                        site, epoch, result.diverged_from)
+            return Settled(result.hwm, result.verified_through, diverged_from=result.diverged_from)
+        hwm, verified = self._drain(conn, site, epoch, result.hwm, result.verified_through)
+        self.applied += hwm - before
+        return Settled(hwm, verified)
+
+    def _park(self, conn, site: str, batch: dict, payload: bytes) -> bool:
+        (count,) = conn.execute("SELECT COUNT(*) FROM sync_parked_batches WHERE stream = ?", [site]).fetchone()
+        if count >= self.max_parked_per_stream:
+            return False
+        try:
+            text = payload.decode("utf-8")
+        except UnicodeDecodeError:
+            text = data_json(batch)
+        conn.execute(PARK, [site, batch["epoch"], batch["first_seq"], batch["last_seq"], text, self.clock(),
+                            self.worker])
+        self.parked += 1
+        return True
+
+    def _drain(self, conn, site: str, epoch: int, hwm: int, verified: int) -> tuple[int, int]:
+        """Apply the parked batches that now continue the high-water mark, lowest first; return (hwm, verified)."""
+        while True:
+            row = conn.execute(NEXT_PARKED, [site, epoch]).fetchone()
+            if row is None or row[0] > hwm + 1:
+                return hwm, verified
+            first_seq, last_seq, text = row
+            conn.execute("DELETE FROM sync_parked_batches WHERE stream = ? AND epoch = ? AND first_seq = ?",
+                         [site, epoch, first_seq])
+            if last_seq <= hwm:
+                continue  # a batch resent meanwhile already brought these in
+            more = self.store.receive_in(conn, site, epoch, decode_batch(text.encode())["events"], self.apply)
+            if more.diverged_from is not None:  # the sender re-numbers and resends; nothing parked is valid now
+                conn.execute("DELETE FROM sync_parked_batches WHERE stream = ? AND epoch = ?", [site, epoch])
+                return hwm, verified
+            hwm, verified = more.hwm, max(verified, more.verified_through)
+
+    def expire_held(self) -> int:
+        """Give up on gaps parked longer than the reorder timeout: drop what waits and ask for a resend."""
+        now = self.clock()
+        if now < self._next_expiry_check:
+            return 0
+        self._next_expiry_check = now + min(1.0, self.reorder_timeout / 4)
+        cutoff = now - self.reorder_timeout
+        with pooled_connection(self.store.path) as conn:  # a cheap read first: most checks find nothing
+            if conn.execute("SELECT 1 FROM sync_parked_batches WHERE parked_at < ? LIMIT 1", [cutoff]).fetchone() is None:
+                return 0
+        asks = []
+        with self._transaction() as conn:
+            stale = conn.execute("SELECT DISTINCT stream, epoch FROM sync_parked_batches WHERE parked_at < ?",
+                                 [cutoff]).fetchall()
+            for stream, epoch in stale:
+                conn.execute("DELETE FROM sync_parked_batches WHERE stream = ? AND epoch = ?", [stream, epoch])
+                row = conn.execute("SELECT hwm FROM sync_inbox_cursor WHERE stream = ? AND epoch = ?",
+                                   [stream, epoch]).fetchone()
+                asks.append((stream, epoch, row[0] if row else 0))
+        for stream, epoch, hwm in asks:
+            log.info("%s epoch %s: gap after seq %s not filled in %.0fs; asking for a resend", stream, epoch, hwm,
+                     self.reorder_timeout)
+            self.send_ack(stream, epoch, hwm, resend_from=hwm + 1)
+        return len(asks)
+
+    def parked_count(self) -> int:
+        """Count the batches parked in the database (by every worker)."""
+        with pooled_connection(self.store.path) as conn:
+            return conn.execute("SELECT COUNT(*) FROM sync_parked_batches").fetchone()[0]
