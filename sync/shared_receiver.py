@@ -27,20 +27,24 @@ NEXT_PARKED = ("SELECT first_seq, last_seq, payload FROM sync_parked_batches WHE
 
 @dataclass
 class Settled:
-    """What one transaction did with a batch; `ack` is False when it was parked (acked later, by the drainer)."""
+    """What one batch came to inside a transaction; `ack` is False when it was parked (the drainer acks it)."""
 
-    hwm: int
+    site: str
+    epoch: int
     verified: int
     ack: bool = True
     resend_from: int | None = None
     diverged_from: int | None = None
+    applied: int = 0
 
 
 class SharedBatchReceiver(BatchReceiver):
     """Apply batches exactly once and in seq order while other workers do the same on the same database.
 
-    Acks go out only after the commit, from the worker that applied. Parked batches expire after
-    `reorder_timeout` seconds into the usual `resend_from` ack, as a single receiver's held batches do.
+    Several batches (from any sites) can be settled in one transaction, so one commit serves them all: with many
+    sites sending small batches, a commit per batch is what limits a centre. Acks go out only after the commit,
+    from the worker that applied. Parked batches expire after `reorder_timeout` seconds into the usual
+    `resend_from` ack, as a single receiver's held batches do.
     """
 
     def __init__(self, store: SqliteInboxStore, transport, apply, ack_topic_for, *, worker: str,
@@ -50,19 +54,59 @@ class SharedBatchReceiver(BatchReceiver):
         self.worker, self.max_parked_per_stream = worker, max_parked_per_stream
         self._transaction = transaction or (lambda: pooled_write(store.path))
         self.parked = 0
+        self.commits = 0
         self._next_expiry_check = 0.0
 
     def on_batch(self, topic: str, site: str, payload: bytes) -> dict | None:
-        """Apply (or park) one batch message in one transaction; ack after the commit unless it was parked."""
-        batch = self.decode(topic, site, payload)
-        if batch is None:
-            return None
+        """Apply (or park) one batch message in one transaction; return the ack sent, None if parked or refused."""
+        acks = self.on_batches([(topic, site, payload)])
+        return acks[-1] if acks else None
+
+    def on_batches(self, messages: list[tuple[str, str, bytes]]) -> list[dict]:
+        """Settle batch messages (topic, site, payload) in one transaction, then send their acks; return them.
+
+        They are settled in (site, epoch, first_seq) order: fewer batches wait parked, and on PostgreSQL two
+        workers lock the sites' cursor rows in the same order, so they queue rather than deadlock. If the group
+        fails, each batch is tried again in a transaction of its own, so one bad batch cannot hold back the rest.
+        """
+        decoded = [(site, batch, payload) for topic, site, payload in messages
+                   if (batch := self.decode(topic, site, payload)) is not None]
+        decoded.sort(key=lambda item: (item[0], item[1]["epoch"], item[1]["first_seq"]))
+        try:
+            return self._send_acks(self._settle_all(decoded)) if decoded else []
+        except Exception:
+            if len(decoded) == 1:
+                raise
+            log.exception("%s: a group of %s batches failed; settling them one by one", self.worker, len(decoded))
+        acks = []
+        for one in decoded:
+            try:
+                acks += self._send_acks(self._settle_all([one]))
+            except Exception:
+                log.exception("%s: could not settle a batch of %s; the site will resend it", self.worker, one[0])
+        return acks
+
+    def _settle_all(self, decoded: list[tuple[str, dict, bytes]]) -> list[Settled]:
         with self._transaction() as conn:
-            settled = self._settle(conn, site, batch, payload)
-        if not settled.ack:
-            return None
-        return self.send_ack(site, batch["epoch"], settled.verified, resend_from=settled.resend_from,
-                             diverged_from=settled.diverged_from)
+            settled = [self._settle(conn, site, batch, payload) for site, batch, payload in decoded]
+        self.commits += 1
+        self.applied += sum(s.applied for s in settled)
+        self.parked += sum(not s.ack for s in settled)
+        return settled
+
+    def _send_acks(self, settled: list[Settled]) -> list[dict]:
+        """Ack each site once per group (its highest verified seq), plus every resend or divergence answer."""
+        plain: dict[tuple[str, int], int] = {}
+        acks = []
+        for s in settled:
+            if not s.ack:
+                continue
+            if s.resend_from is None and s.diverged_from is None:
+                plain[(s.site, s.epoch)] = max(plain.get((s.site, s.epoch), 0), s.verified)
+            else:
+                acks.append(self.send_ack(s.site, s.epoch, s.verified, resend_from=s.resend_from,
+                                          diverged_from=s.diverged_from))
+        return acks + [self.send_ack(site, epoch, verified) for (site, epoch), verified in plain.items()]
 
     def _settle(self, conn, site: str, batch: dict, payload: bytes) -> Settled:
         epoch = batch["epoch"]
@@ -72,17 +116,15 @@ class SharedBatchReceiver(BatchReceiver):
                               [site, epoch]).fetchone()
         if batch["first_seq"] > hwm + 1:
             if self._park(conn, site, batch, payload):
-                return Settled(hwm, hwm, ack=False)
-            return Settled(hwm, hwm, resend_from=hwm + 1)  # too much parked already: the sender resends in order
-        before = hwm
+                return Settled(site, epoch, hwm, ack=False)
+            return Settled(site, epoch, hwm, resend_from=hwm + 1)  # too much parked already: resend in order
         result = self.store.receive_in(conn, site, epoch, batch["events"], self.apply)
         if result.diverged_from is not None:
             log.warning("%s epoch %s: seq %s differs from our ledger: the site's database was restored",
                         site, epoch, result.diverged_from)
-            return Settled(result.hwm, result.verified_through, diverged_from=result.diverged_from)
-        hwm, verified = self._drain(conn, site, epoch, result.hwm, result.verified_through)
-        self.applied += hwm - before
-        return Settled(hwm, verified)
+            return Settled(site, epoch, result.verified_through, diverged_from=result.diverged_from)
+        drained, verified = self._drain(conn, site, epoch, result.hwm, result.verified_through)
+        return Settled(site, epoch, verified, applied=drained - hwm)
 
     def _park(self, conn, site: str, batch: dict, payload: bytes) -> bool:
         (count,) = conn.execute("SELECT COUNT(*) FROM sync_parked_batches WHERE stream = ?", [site]).fetchone()
@@ -94,7 +136,6 @@ class SharedBatchReceiver(BatchReceiver):
             text = data_json(batch)
         conn.execute(PARK, [site, batch["epoch"], batch["first_seq"], batch["last_seq"], text, self.clock(),
                             self.worker])
-        self.parked += 1
         return True
 
     def _drain(self, conn, site: str, epoch: int, hwm: int, verified: int) -> tuple[int, int]:
