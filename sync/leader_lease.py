@@ -18,10 +18,10 @@ CLAIM = ("INSERT INTO sync_leases (name, holder, term, expires_at, renewed_at) V
          " term = CASE WHEN sync_leases.holder = excluded.holder THEN sync_leases.term ELSE sync_leases.term + 1 END"
          " WHERE sync_leases.holder = excluded.holder OR sync_leases.expires_at < ?")
 
-BEAT = ("INSERT INTO sync_ingest_workers (worker, beat_at, connected, leader, applied, parked, started_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (worker) DO UPDATE SET beat_at = excluded.beat_at,"
+BEAT = ("INSERT INTO sync_ingest_workers (worker, beat_at, connected, leader, applied, parked, started_at,"
+        " caught_up_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (worker) DO UPDATE SET beat_at = excluded.beat_at,"
         " connected = excluded.connected, leader = excluded.leader, applied = excluded.applied,"
-        " parked = excluded.parked")
+        " parked = excluded.parked, caught_up_at = excluded.caught_up_at")
 
 
 class LeaderLease:
@@ -57,11 +57,18 @@ class LeaderLease:
         with self._transaction() as conn:
             conn.execute("DELETE FROM sync_ingest_workers WHERE worker = ?", [self.holder])
 
-    def beat(self, connected: bool, applied: int, parked: int, started_at: str) -> None:
-        """Record that this worker is alive, and what it did, for the API's health answer."""
+    def beat(self, connected: bool, applied: int, parked: int, started_at: str, caught_up_at: float) -> None:
+        """Record that this worker is alive, what it did, and when it last had nothing left to settle."""
         with self._transaction() as conn:
             conn.execute(BEAT, [self.holder, self.clock(), int(connected), int(self.term is not None), applied, parked,
-                                started_at])
+                                started_at, caught_up_at])
+
+    def all_caught_up_at(self) -> float:
+        """Return the latest time before which every live worker had settled all it received (inf: none beat)."""
+        with pooled_connection(self.db_path) as conn:
+            (at,) = conn.execute("SELECT MIN(caught_up_at) FROM sync_ingest_workers WHERE beat_at >= ?",
+                                 [self.clock() - self.ttl]).fetchone()
+        return float("inf") if at is None else at
 
 
 def ingest_workers(db_path: str, stale_after: float = 10.0, now: float | None = None) -> list[dict]:

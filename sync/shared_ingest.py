@@ -38,6 +38,7 @@ class SharedIngestEndpoint(HubSyncEndpoint):
         self._next_renewal = 0.0
         self._renewed_at = 0.0
         self._arrived: list[tuple[str, str, bytes]] = []
+        self.caught_up_at = time.time()
         super().__init__(db_path, mqtt_url, apply_event, on_site_state, client_id=f"wes-central-{self.worker}",
                          **kwargs)
         self.link.route(topics.CENTRAL_STATE, self._on_central_state)
@@ -49,7 +50,7 @@ class SharedIngestEndpoint(HubSyncEndpoint):
 
     def _event_receiver(self, apply_event: ApplyFn) -> SharedBatchReceiver:
         return SharedBatchReceiver(self.inbox, self.transport, apply_event, topics.down_ack, worker=self.worker,
-                                   reorder_timeout=self.reorder_timeout)
+                                   reorder_timeout=self.reorder_timeout, all_caught_up_at=self.lease.all_caught_up_at)
 
     def add_pump(self, pump) -> None:
         """Run periodic work (e.g. allocation) on the sync thread, in the leader only."""
@@ -78,9 +79,12 @@ class SharedIngestEndpoint(HubSyncEndpoint):
         Under load batches pile up while a commit runs, so groups grow by themselves; when idle, a batch
         goes alone at once, with no added delay.
         """
-        if self._arrived and (self.link.idle() or len(self._arrived) >= GROUP_MAX_BATCHES):
+        idle_at = time.time() if self.link.idle() else None
+        if self._arrived and (idle_at or len(self._arrived) >= GROUP_MAX_BATCHES):
             arrived, self._arrived = self._arrived, []
             self.events.on_batches(arrived)
+        if idle_at:
+            self.caught_up_at = idle_at  # everything received before this moment is settled now
 
     def _keep_lease(self) -> None:
         """Renew (or claim) the lease about four times per lease period; follow what the database says."""
@@ -101,7 +105,8 @@ class SharedIngestEndpoint(HubSyncEndpoint):
             self._promote()
         elif was and not leading:
             self._demote()
-        self.lease.beat(self.transport.connected, self.events.applied, self.events.parked, self.started_at)
+        self.lease.beat(self.transport.connected, self.events.applied, self.events.parked, self.started_at,
+                        self.caught_up_at)
 
     def _promote(self) -> None:
         log.info("%s now leads (term %s): command streams, site presence and command acks", self.worker,

@@ -21,6 +21,7 @@ log = logging.getLogger(__name__)
 
 PARK = ("INSERT INTO sync_parked_batches (stream, epoch, first_seq, last_seq, payload, parked_at, parked_by)"
         " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (stream, epoch, first_seq) DO NOTHING")
+DELIVERY_SLACK_S = 0.5  # a batch published before a parked one reaches its worker within this
 NEXT_PARKED = ("SELECT first_seq, last_seq, payload FROM sync_parked_batches WHERE stream = ? AND epoch = ?"
                " ORDER BY first_seq LIMIT 1")
 
@@ -49,8 +50,10 @@ class SharedBatchReceiver(BatchReceiver):
 
     def __init__(self, store: SqliteInboxStore, transport, apply, ack_topic_for, *, worker: str,
                  reorder_timeout: float = 5.0, max_parked_per_stream: int = 64, clock: Callable[[], float] = time.time,
-                 transaction: Callable[[], AbstractContextManager] | None = None):
+                 transaction: Callable[[], AbstractContextManager] | None = None,
+                 all_caught_up_at: Callable[[], float] = lambda: float("inf")):
         super().__init__(store, transport, apply, ack_topic_for, reorder_timeout=reorder_timeout, clock=clock)
+        self.all_caught_up_at = all_caught_up_at
         self.worker, self.max_parked_per_stream = worker, max_parked_per_stream
         self._transaction = transaction or (lambda: pooled_write(store.path))
         self.parked = 0
@@ -156,12 +159,17 @@ class SharedBatchReceiver(BatchReceiver):
             hwm, verified = more.hwm, max(verified, more.verified_through)
 
     def expire_held(self) -> int:
-        """Give up on gaps parked longer than the reorder timeout: drop what waits and ask for a resend."""
+        """Give up on gaps parked longer than the reorder timeout: drop what waits and ask for a resend.
+
+        Only once every live worker has been idle since the batch was parked: under load the batch that fills
+        the gap is often still queued in another worker, and asking for a resend then only adds load.
+        If a saturated worker never catches up, the site's own resend timer still recovers a lost batch.
+        """
         now = self.clock()
         if now < self._next_expiry_check:
             return 0
         self._next_expiry_check = now + min(1.0, self.reorder_timeout / 4)
-        cutoff = now - self.reorder_timeout
+        cutoff = min(now - self.reorder_timeout, self.all_caught_up_at() - DELIVERY_SLACK_S)
         with pooled_connection(self.store.path) as conn:  # a cheap read first: most checks find nothing
             if conn.execute("SELECT 1 FROM sync_parked_batches WHERE parked_at < ? LIMIT 1", [cutoff]).fetchone() is None:
                 return 0

@@ -304,5 +304,5 @@ def m005_shared_ingest(db: Database) -> None:
         renewed_at TEXT NOT NULL);
     CREATE TABLE sync_ingest_workers (
         worker TEXT PRIMARY KEY, beat_at REAL NOT NULL, connected INTEGER NOT NULL, leader INTEGER NOT NULL,
-        applied INTEGER NOT NULL, parked INTEGER NOT NULL, started_at TEXT NOT NULL);
+        applied INTEGER NOT NULL, parked INTEGER NOT NULL, started_at TEXT NOT NULL, caught_up_at REAL NOT NULL);
     """)

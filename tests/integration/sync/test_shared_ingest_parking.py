@@ -127,6 +127,21 @@ def test_a_gap_never_filled_expires_into_a_resend_request_and_the_resend_applies
     assert applied == list(range(1, 76)) and ledger(central_db) == list(range(1, 76))
 
 
+def test_a_gap_is_not_given_up_while_another_worker_may_still_hold_the_batch_that_fills_it(central_db, batches):
+    clock = FakeClock()
+    others_caught_up_at = [clock.now - 100]  # another worker has been busy since before the batch was parked
+    a = Worker("ingest-a", central_db, [], clock=clock, reorder_timeout=5.0,
+               all_caught_up_at=lambda: others_caught_up_at[0])
+    a.receiver.on_batch(TOPIC, SITE, batches[1])
+
+    clock.advance(30)
+    assert a.receiver.expire_held() == 0 and table_count(central_db, "sync_parked_batches") == 1
+    others_caught_up_at[0] = clock.now  # it had nothing left to settle: the missing batch is not in it
+    clock.advance(1)
+    assert a.receiver.expire_held() == 1
+    assert a.acks()[-1]["resend_from"] == 1
+
+
 def test_parking_is_bounded_per_site_and_past_the_bound_the_sender_is_asked_to_resend(central_db, batches):
     applied: list[int] = []
     a = Worker("ingest-a", central_db, applied, max_parked_per_stream=3)
@@ -166,12 +181,13 @@ def test_workers_beat_into_the_database_and_a_silent_one_drops_off_the_list(cent
     clock = FakeClock(1_000_000.0)
     one, two = (LeaderLease(central_db, name, ttl=5.0, clock=clock) for name in ("ingest-1", "ingest-2"))
     one.renew()
-    one.beat(True, 120, 3, "2026-11-25T09:00:00+00:00")
-    two.beat(True, 80, 1, "2026-11-25T09:00:00+00:00")
+    one.beat(True, 120, 3, "2026-11-25T09:00:00+00:00", clock.now - 2)
+    two.beat(True, 80, 1, "2026-11-25T09:00:00+00:00", clock.now - 1)
 
     listed = ingest_workers(central_db, now=clock.now)
     assert [(w["worker"], w["leader"], w["applied"]) for w in listed] == [("ingest-1", True, 120),
                                                                          ("ingest-2", False, 80)]
+    assert one.all_caught_up_at() == clock.now - 2  # the laggard decides
     assert [w["worker"] for w in ingest_workers(central_db, stale_after=10, now=clock.now + 11)] == []
     two.leave()
     assert [w["worker"] for w in ingest_workers(central_db, now=clock.now)] == ["ingest-1"]
