@@ -20,6 +20,7 @@ from pathlib import Path
 from deploy.mosquitto import MosquittoBroker, free_port
 from deploy.processes import SAMPLE_DIR, IngestWorkerProcess, ServiceProcess
 
+from .sync_peers import cpu_seconds
 from .sync_runs import exactly_once
 
 
@@ -84,6 +85,7 @@ def measure(variant: str, db: str, broker_url: str, work: Path, sites: list[str]
     variant_dir.mkdir()
     try:
         reports = run_sites(broker_url, variant_dir, sites, rate, seconds)
+        centre_cpu = sum(cpu_seconds(p.process.pid) for p in processes)
     finally:
         for process in reversed(processes):
             process.stop()
@@ -103,6 +105,7 @@ def measure(variant: str, db: str, broker_url: str, work: Path, sites: list[str]
             "lag_p50_ms": round(percentile(lags, 0.50) * 1000), "lag_p99_ms": round(percentile(lags, 0.99) * 1000),
             "lag_max_ms": round(lags[-1] * 1000) if lags else 0,
             "drain_s": round(max(0.0, last_commit - last_write), 2),
+            "centre_cpu_us_per_event": round(centre_cpu / max(events, 1) * 1e6),
             "all_acked_s": round(max(r["drained"] for r in reports) - last_write, 2),
             "exactly_once": all(r["complete"] for r in reports) and len(times) == events
             and all(not c["lost"] and not c["duplicated"] and c["contiguous"] for c in checks)}

@@ -98,7 +98,7 @@ def kill_process(process: subprocess.Popen | None) -> None:
 
 
 class IngestWorkerProcess:
-    """One `python -m central ingest-worker ...` process (no HTTP): ready once it beats into the database."""
+    """One `python -m central ingest-worker ...` process (no HTTP): ready once its log says it reached the broker."""
 
     def __init__(self, worker_id: str, db: str, mqtt_url: str, log_path: Path, *extra: str):
         self.worker_id, self.db, self.log_path = worker_id, db, log_path
@@ -106,24 +106,22 @@ class IngestWorkerProcess:
         self.process: subprocess.Popen | None = None
 
     def start(self, timeout: float = 30.0) -> "IngestWorkerProcess":
+        offset = self.log_path.stat().st_size if self.log_path.exists() else 0
         with open(self.log_path, "ab") as log:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "central", "ingest-worker", *self.args], stdout=log, stderr=log,
                 stdin=subprocess.DEVNULL, env=dict(os.environ, PYTHONUNBUFFERED="1"))
-        wait_until(lambda: self.process.poll() is not None or self.connected(), timeout,
+        wait_until(lambda: self.process.poll() is not None or self._logged("connected to MQTT", offset), timeout,
                    f"ingest worker {self.worker_id} to connect")
         if self.process.poll() is not None:
             raise RuntimeError(f"ingest worker {self.worker_id} exited with code {self.process.returncode}; "
                                f"see {self.log_path}")
         return self
 
-    def connected(self) -> bool:
-        from sync.leader_lease import ingest_workers
-
-        try:
-            return any(w["worker"] == f"ingest-{self.worker_id}" and w["connected"] for w in ingest_workers(self.db))
-        except Exception:  # the database is not migrated yet
-            return False
+    def _logged(self, text: str, offset: int) -> bool:
+        with open(self.log_path, "rb") as log:
+            log.seek(offset)
+            return text.encode() in log.read()
 
     def stop(self) -> None:
         stop_process(self.process)

@@ -58,13 +58,13 @@ class SharedIngestEndpoint(HubSyncEndpoint):
 
     def stop(self) -> None:
         """Leave quietly while other workers still run; the last one says the centre is offline."""
+        self.link.stop()  # first, so no beat re-adds this worker after it left
         others = [w for w in ingest_workers(self.db_path, stale_after=self.lease.ttl) if w["worker"] != self.worker]
         if self.leading:
             self.lease.release()
         self.lease.leave()
         self.leading = False
         self.transport.stop(final=None if others else (topics.CENTRAL_STATE, self._state(False)))
-        self.link.stop()
 
     def health(self) -> dict:
         return {**super().health(), "worker": self.worker, "leader": self.leading,
