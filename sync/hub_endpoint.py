@@ -1,6 +1,7 @@
 """The centre's end of the sync: events from every site, commands to each, site presence."""
 import json
 import logging
+import time
 from typing import Callable
 
 from protocols.messages.envelope import AckV1Schema, MessageError, StateV1Schema, decode
@@ -17,6 +18,7 @@ from .sqlite_store import SqliteInboxStore, SqliteOutboxStore, read_connection, 
 log = logging.getLogger(__name__)
 
 ALL_SITES = f"{topics.PREFIX}/+"
+SENDER_PUMP_INTERVAL_S = 0.02  # the command senders read every site's outbox: not after every incoming message
 
 
 class HubSyncEndpoint:
@@ -41,6 +43,7 @@ class HubSyncEndpoint:
             ca_file=ca_file)
         self.events = self._event_receiver(apply_event)
         self.senders: dict[str, OutboxSender] = {}
+        self._senders_pumped_at = 0.0
         self.link.route(f"{ALL_SITES}/up/events", self._on_events)
         self.link.route(f"{ALL_SITES}/up/state", self._on_site_state)
         self.link.route(f"{ALL_SITES}/up/cmdack", self._on_cmdack)
@@ -94,6 +97,10 @@ class HubSyncEndpoint:
         return self.senders[site]
 
     def _pump_senders(self) -> None:
+        now = time.monotonic()
+        if now - self._senders_pumped_at < SENDER_PUMP_INTERVAL_S:
+            return
+        self._senders_pumped_at = now
         for sender in self.senders.values():
             sender.pump()
 
