@@ -106,6 +106,7 @@ def measure(variant: str, db: str, broker_url: str, work: Path, sites: list[str]
             "lag_max_ms": round(lags[-1] * 1000) if lags else 0,
             "drain_s": round(max(0.0, last_commit - last_write), 2),
             "centre_cpu_us_per_event": round(centre_cpu / max(events, 1) * 1e6),
+            "sites_cpu_us_per_event": round(sum(r["cpu_s"] for r in reports) / max(events, 1) * 1e6),
             "all_acked_s": round(max(r["drained"] for r in reports) - last_write, 2),
             "exactly_once": all(r["complete"] for r in reports) and len(times) == events
             and all(not c["lost"] and not c["duplicated"] and c["contiguous"] for c in checks)}
