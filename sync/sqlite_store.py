@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from sqlite_utils import Database, Migrations
 
 from .batch_codec import data_json
+from .shared_ingest_schema import SHARED_INGEST_TABLES
 from .sqlite_connections import (connect, pooled_connection, pooled_write, read_connection, utc_now,  # noqa: F401
                                  write_transaction, writer_lock)
 
@@ -294,15 +295,4 @@ def m004_link_status(db: Database) -> None:
 @sync_migrations()
 def m005_shared_ingest(db: Database) -> None:
     """Let several ingest workers share one database: batches parked past a gap, a leader lease, worker beats."""
-    db.executescript("""
-    CREATE TABLE sync_parked_batches (
-        stream TEXT NOT NULL, epoch INTEGER NOT NULL, first_seq INTEGER NOT NULL, last_seq INTEGER NOT NULL,
-        payload TEXT NOT NULL, parked_at REAL NOT NULL, parked_by TEXT NOT NULL,
-        PRIMARY KEY (stream, epoch, first_seq));
-    CREATE TABLE sync_leases (
-        name TEXT PRIMARY KEY, holder TEXT NOT NULL, term INTEGER NOT NULL, expires_at REAL NOT NULL,
-        renewed_at TEXT NOT NULL);
-    CREATE TABLE sync_ingest_workers (
-        worker TEXT PRIMARY KEY, beat_at REAL NOT NULL, connected INTEGER NOT NULL, leader INTEGER NOT NULL,
-        applied INTEGER NOT NULL, parked INTEGER NOT NULL, started_at TEXT NOT NULL, caught_up_at REAL NOT NULL);
-    """)
+    db.executescript(SHARED_INGEST_TABLES)
