@@ -140,3 +140,24 @@ def test_killing_the_leading_worker_mid_stream_loses_nothing_and_the_survivor_ta
         assert applied[old] > 0 and applied[leader(db)] > 0
     finally:
         site.endpoint.stop()
+
+
+def test_killing_a_follower_mid_stream_leaves_the_centre_online_and_loses_nothing(tmp_path, broker, centre):
+    db, api, workers = centre
+    site = StreamingSite(str(tmp_path / "site.db"), broker.url)
+    site.endpoint.start()
+    try:
+        site.writer.start()
+        wait_until(lambda: len(ledger(db)) >= 500, 60, "the first events at the centre")
+        boss = leader(db)
+        follower = next(w for n, w in workers.items() if f"ingest-{n}" != boss)
+        follower.kill()  # its Will says the centre is offline; the leader answers that at once
+
+        site.writer.join(60)
+        wait_until(lambda: len(ledger(db)) == EVENTS, 60, "every event at the centre")
+        sent = [(seq, event_id) for seq, event_id, _ in site.outbox()]
+        assert ledger(db) == sent
+        assert leader(db) == boss
+        wait_until(lambda: site.endpoint.central_online, 10, "the site to see the centre online")
+    finally:
+        site.endpoint.stop()
