@@ -19,13 +19,13 @@ from .sqlite_store import SqliteInboxStore, pooled_connection, pooled_write
 
 log = logging.getLogger(__name__)
 
+DELIVERY_SLACK_S = 0.5  # a batch published before a parked one reaches its worker within this
 PARK = ("INSERT INTO sync_parked_batches (stream, epoch, first_seq, last_seq, payload, parked_at, parked_by)"
         " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (stream, epoch, first_seq) DO NOTHING")
 # Create or touch the site's cursor row: the no-op update takes the row's lock on PostgreSQL (SQLite already holds
 # its writer lock), so the high-water mark read next is the committed one and no other worker moves it meanwhile.
 LOCK_CURSOR = ("INSERT INTO sync_inbox_cursor (stream, epoch) VALUES (?, ?) ON CONFLICT (stream, epoch)"
                " DO UPDATE SET hwm = sync_inbox_cursor.hwm")
-DELIVERY_SLACK_S = 0.5  # a batch published before a parked one reaches its worker within this
 NEXT_PARKED = ("SELECT first_seq, last_seq, payload FROM sync_parked_batches WHERE stream = ? AND epoch = ?"
                " ORDER BY first_seq LIMIT 1")
 
