@@ -4,9 +4,10 @@ Every site writes pick events live (a group commit every 100 ms, `--rate` events
 and streams them over a private Mosquitto. The centre runs as real processes with the real event handling:
 (a) `single`: `wes-central serve` (one hub endpoint), (b) `workers:N`: `wes-central serve --no-ingest` plus N
 processes of `wes-central ingest-worker` on `--db` (a fresh SQLite file by default; give a PostgreSQL URL of an
-empty database to measure that). Reports the ingest rate, the lag from each event's write at the site to its commit at the centre
-(p50/p99/max, from the ledger), and how long the centre took to drain after the sites stopped writing. Afterwards
-it checks every site's outbox against the ledger (every event once, seqs contiguous). Prints one JSON line last.
+empty database to measure that). Reports the ingest rate, the lag from each event's write at the site to its
+commit at the centre (p50/p99/max, from the ledger), how long the centre took to drain after the sites stopped
+writing, and CPU per event. Afterwards it checks every site's outbox against the ledger (every event once, seqs
+contiguous). Prints one JSON line last.
 """
 import argparse
 import json

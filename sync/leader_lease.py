@@ -49,7 +49,8 @@ class LeaderLease:
     def release(self) -> None:
         """Give the lease up at once (clean shutdown), so another worker need not wait for it to expire."""
         with self._transaction() as conn:
-            conn.execute("UPDATE sync_leases SET expires_at = 0 WHERE name = ? AND holder = ?", [self.name, self.holder])
+            conn.execute("UPDATE sync_leases SET expires_at = 0 WHERE name = ? AND holder = ?",
+                         [self.name, self.holder])
         self.term = None
 
     def leave(self) -> None:

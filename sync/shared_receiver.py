@@ -174,7 +174,8 @@ class SharedBatchReceiver(BatchReceiver):
         self._next_expiry_check = now + min(1.0, self.reorder_timeout / 4)
         cutoff = min(now - self.reorder_timeout, self.all_caught_up_at() - DELIVERY_SLACK_S)
         with pooled_connection(self.store.path) as conn:  # a cheap read first: most checks find nothing
-            if conn.execute("SELECT 1 FROM sync_parked_batches WHERE parked_at < ? LIMIT 1", [cutoff]).fetchone() is None:
+            stale = conn.execute("SELECT 1 FROM sync_parked_batches WHERE parked_at < ? LIMIT 1", [cutoff]).fetchone()
+            if stale is None:
                 return 0
         asks = []
         with self._transaction() as conn:

@@ -7,13 +7,16 @@ import json
 import sqlite3
 import threading
 
+import paho.mqtt.client as mqtt
 import pytest
 from sqlite_utils import Database
 
 from deploy.mosquitto import free_port
 from deploy.processes import SAMPLE_DIR, IngestWorkerProcess, ServiceProcess, http_json, stock_map, wait_until
+from sync.batch_codec import encode_batch
 from sync.site_endpoint import SiteSyncEndpoint
-from sync.sqlite_store import OutgoingEvent, append_outbox, connect, sync_migrations, write_transaction
+from sync.sqlite_store import (OutgoingEvent, SqliteOutboxStore, append_outbox, connect, sync_migrations,
+                               write_transaction)
 
 SITE = "DC01"
 EVENTS, PER_COMMIT = 4000, 40
@@ -50,7 +53,8 @@ class StreamingSite:
 
     def outbox(self) -> list[tuple]:
         with sqlite3.connect(self.db) as conn:
-            return conn.execute("SELECT seq, event_id, data FROM sync_outbox WHERE stream = 'up' ORDER BY seq").fetchall()
+            return conn.execute("SELECT seq, event_id, data FROM sync_outbox WHERE stream = 'up'"
+                                " ORDER BY seq").fetchall()
 
     def stock(self) -> dict:
         """The site's own view: the sum of the deltas it sent."""
@@ -93,6 +97,11 @@ def leader(db: str) -> str | None:
     with sqlite3.connect(db) as conn:
         row = conn.execute("SELECT holder FROM sync_leases WHERE name = 'hub-leader'").fetchone()
     return row[0] if row else None
+
+
+def parked_so_far(db: str) -> int:
+    with sqlite3.connect(db) as conn:
+        return conn.execute("SELECT COALESCE(SUM(parked), 0) FROM sync_ingest_workers").fetchone()[0]
 
 
 def order(api: ServiceProcess, ref: str) -> str:
@@ -161,3 +170,42 @@ def test_killing_a_follower_mid_stream_leaves_the_centre_online_and_loses_nothin
         wait_until(lambda: site.endpoint.central_online, 10, "the site to see the centre online")
     finally:
         site.endpoint.stop()
+
+
+def test_batches_published_out_of_order_and_twice_are_applied_once_in_seq_order_across_both_workers(
+        tmp_path, broker, centre):
+    """Each window of 8 batches goes out newest first, and every batch twice: workers must park and drain."""
+    db, api, workers = centre
+    outbox_db = str(tmp_path / "outbox.db")
+    conn = connect(outbox_db)
+    sync_migrations.apply(Database(conn))
+    conn.close()
+    with write_transaction(outbox_db) as tx:
+        append_outbox(tx, "up", [stock_event(n) for n in range(2000)])
+    store = SqliteOutboxStore(outbox_db, "up")
+    batches = [encode_batch(SITE, 1, store.read_rows_after(start, 50)) for start in range(0, 2000, 50)]
+    newest_first = [b for w in range(0, len(batches), 8) for b in reversed(batches[w:w + 8])]
+    publisher = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id="wes-edge-DC01", protocol=mqtt.MQTTv5)
+    publisher.connect("127.0.0.1", broker.port)
+    publisher.loop_start()
+    try:
+        for payload in newest_first * 2:
+            publisher.publish(f"wes/v1/{SITE}/up/events", payload, qos=1).wait_for_publish(10)
+        wait_until(lambda: len(ledger(db)) == 2000, 60, "every event at the centre")
+    finally:
+        publisher.loop_stop()
+        publisher.disconnect()
+
+    with sqlite3.connect(db) as conn:
+        applied_order = [r[0] for r in conn.execute("SELECT seq FROM sync_inbox WHERE stream = ? ORDER BY rowid",
+                                                    [SITE])]
+    assert applied_order == list(range(1, 2001))  # applied in seq order, whichever worker got which batch
+    wait_until(lambda: http_json("GET", f"{api.url}/api/v1/sync")[1]["parked_batches"] == 0, 15, "no parked batch")
+    status, body = http_json("GET", f"{api.url}/api/v1/sites/{SITE}/stock")
+    expected: dict[tuple, int] = {}
+    for n in range(2000):
+        data = stock_event(n).data
+        key = (data["location"], data["sku"], "")
+        expected[key] = expected.get(key, 0) + data["qty_delta"]
+    assert status == 200 and stock_map(body["stock"]) == expected
+    wait_until(lambda: parked_so_far(db) > 0, 15, "a worker to report parked batches")  # newest-first windows

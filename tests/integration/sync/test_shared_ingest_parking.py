@@ -52,7 +52,8 @@ class Worker:
 
     def _apply(self, db, stream, event):
         self.applied.append(event["seq"])
-        db.execute("INSERT INTO stock (sku, qty) VALUES (?, ?) ON CONFLICT (sku) DO UPDATE SET qty = qty + excluded.qty",
+        db.execute("INSERT INTO stock (sku, qty) VALUES (?, ?)"
+                   " ON CONFLICT (sku) DO UPDATE SET qty = qty + excluded.qty",
                    [event["data"]["sku"], event["data"]["qty_delta"]])
 
     def acks(self) -> list[dict]:
