@@ -71,5 +71,5 @@ class FakeReceiving:
 class FakeReceivingUnitOfWork(FakeUnitOfWork):
     def __init__(self, *args, stock_by_lot=None, capacity=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.receiving = FakeReceiving(self, stock_by_lot, capacity)
+        self.receiving = FakeReceiving(self, stock_by_lot, capacity)  # replaces the plain one
         self._snapshot = self._state()
