@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from sqlite_utils import Database
 
+from edge.domain.lead_actions import RETURN_DIFFERENCE
 from edge.domain.putaway import PUT_BACK, PUTAWAY_OPEN
 from edge.domain.returns import CustomerReturn
 from edge.service.returns import return_view, returnable_order
@@ -69,7 +70,9 @@ def open_put_backs(conn: sqlite3.Connection, limit: int = 200) -> list[dict]:
 
 
 def return_exceptions(conn: sqlite3.Connection, limit: int = 100) -> list[dict]:
-    """Returns that differed from their RMA (fewer items than announced, or items it did not announce)."""
+    """Returns that differed from their RMA (fewer items than announced, or items it did not announce),
+    newest first, until the lead acknowledges them."""
     return [dict(row) for row in conn.execute(
-        "SELECT id, return_id, order_id, sku, expected, returned, kind, recorded_at FROM return_exceptions"
-        " ORDER BY id DESC LIMIT ?", [limit])]
+        "SELECT e.id, e.return_id, e.order_id, e.sku, e.expected, e.returned, e.kind, e.recorded_at"
+        " FROM return_exceptions e WHERE NOT EXISTS (SELECT 1 FROM exception_resolutions r"
+        " WHERE r.kind = ? AND r.ref = CAST(e.id AS TEXT)) ORDER BY e.id DESC LIMIT ?", [RETURN_DIFFERENCE, limit])]

@@ -5,7 +5,7 @@ import pytest
 
 from edge.adapters.return_queries import open_put_backs, return_exceptions
 
-from conftest import ITEMS, dump, op, outbox, stock
+from conftest import ITEMS, add_login, dump, log_in, op, outbox, stock
 
 
 def ship(client, centre, sam, order_id: str, lines: list[tuple[str, int]]) -> None:
@@ -136,3 +136,19 @@ def test_a_cancel_after_picking_opens_put_backs_that_move_the_goods_from_pack_to
     assert after[("A-01-01", "SKU-BLUE-MUG")] == before[("A-01-01", "SKU-BLUE-MUG")] + 2
     reasons = {e["data"]["reason"] for e in outbox(db_path)[-2:]}
     assert reasons == {"put_back"} and read(db_path, open_put_backs) == []
+
+
+def test_a_return_short_of_its_rma_is_on_the_exceptions_page_until_acknowledged(client, centre, sam, db_path,
+                                                                                 shipped):
+    add_login(db_path, "maria", "lead")
+    lead = log_in(client, "maria")
+    rma(centre)
+    assert items(client, sam, "RMA-1", barcode="SKU-BLUE-MUG", condition="quarantine").status_code == 201
+    client.post("/api/v1/returns/RMA-1/close", headers=sam, json={"op_id": op()})
+    page = client.get("/exceptions").get_data(as_text=True)
+    assert "<strong>RMA-1</strong> (order SO-1): 1 × SKU-BLUE-MUG came back, 2 announced" in page
+    [difference] = read(db_path, return_exceptions)
+    answer = client.post(f"/exceptions/return_difference/{difference['id']}/resolve",
+                         data={"csrf_token": lead, "action": "acknowledge", "reason": "customer kept one"})
+    assert answer.status_code == 303
+    assert "No return differs from its RMA." in client.get("/exceptions").get_data(as_text=True)
