@@ -43,7 +43,8 @@ class HandheldApp(App):
         self.edge_url, self.device_id, self.db_path = edge_url, device_id, db_path
 
     def build(self):
-        for name in ("widgets", "enrolment", "signin", "pick", "pack", "receiving", "putaway", "count", "replenish", "returns"):
+        for name in ("widgets", "enrolment", "signin", "pick", "pack", "receiving", "putaway", "count", "replenish",
+                     "returns"):
             Builder.load_file(str(KV_DIR / f"{name}.kv"))
         self.store = LocalStore(self.db_path)
         self.client = EdgeClient(self.edge_url, self.device_id, timeout=5.0)

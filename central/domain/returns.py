@@ -86,4 +86,5 @@ def describe_received(lines: list[dict]) -> str:
 def note_site_return(order: Order, site_id: str, return_id: str, lines: list[dict], now: str) -> None:
     """Keep the site's return in the order's history (its status stays shipped)."""
     order.updated_at = now
-    order.new_history.append(StatusChange(order.status, now, site_id, f"return {return_id}: {describe_received(lines)}"))
+    note = f"return {return_id}: {describe_received(lines)}"
+    order.new_history.append(StatusChange(order.status, now, site_id, note))

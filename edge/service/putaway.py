@@ -1,4 +1,4 @@
-"""Handler for putaway: scan the location to confirm; the goods move from the receiving dock with reason putaway."""
+"""Handler for putaway: scan the location to confirm; the goods move from the task's source (RECV or PACK)."""
 from edge.domain.errors import DomainError
 from edge.domain.events import StockChanged
 from edge.domain.putaway import PUT_BACK, PUTAWAY_DONE, PutawayDone, Slot, UnknownLocationScan

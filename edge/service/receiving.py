@@ -155,7 +155,8 @@ def task_view(task: PutawayTask, location_for, item_for) -> dict:
     location = location_for(task.suggested) if task.suggested else None
     item = item_for(task.sku) or Item(task.sku)
     return {"task_id": task.task_id, "receipt_id": task.receipt_id, "sku": task.sku, "description": item.description,
-            "lot": task.lot, "expiry": task.expiry, "qty": task.qty, "from_location": task.from_location, "kind": task.kind,
+            "lot": task.lot, "expiry": task.expiry, "qty": task.qty, "from_location": task.from_location,
+            "kind": task.kind,
             "suggested_location": task.suggested, "suggested_barcode": location.barcode if location else "",
             "status": task.status, "location": task.location, "override_reason": task.override_reason}
 

@@ -5,6 +5,8 @@ scrap at QUAR, scrap straight out again with a `scrap` delta) in the same transa
 A restocked line gets a putaway task to the item's pick face (else the putaway suggestion); when the device sends
 the location it scanned, the task is confirmed in the same step.
 """
+from dataclasses import asdict
+
 from edge.domain.catalogue import Item
 from edge.domain.errors import DomainError, TrackingRequired, UnknownOrder
 from edge.domain.events import StockChanged
@@ -146,12 +148,13 @@ def return_view(customer_return: CustomerReturn, uow: UnitOfWork) -> dict:
                       "tracking": item.tracking, "shipped_qty": qty,
                       "expected_qty": customer_return.expected.get(sku, 0),
                       "returned_before": before.get(sku, 0), "returned_qty": customer_return.returned_qty(sku),
-                      "restock_location": slot.location if slot else "", "restock_barcode": slot.barcode if slot else ""})
+                      "restock_location": slot.location if slot else "",
+                      "restock_barcode": slot.barcode if slot else ""})
     return {"return_id": customer_return.return_id, "rma_id": customer_return.rma_id,
             "order_id": customer_return.order_id, "customer": customer_return.customer,
             "status": customer_return.status, "created_at": customer_return.created_at,
             "closed_at": customer_return.closed_at, "lines": lines, "received": customer_return.summary(),
-            "discrepancies": [vars(d) for d in customer_return.discrepancies()]
+            "discrepancies": [asdict(d) for d in customer_return.discrepancies()]
             if customer_return.status != "open" else []}
 
 

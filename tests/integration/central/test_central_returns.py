@@ -29,8 +29,8 @@ def recorded(order_id: str, return_id: str, rma_id: str = "", lines=None) -> dic
 
 def test_an_rma_goes_down_to_the_shipping_site_and_the_return_it_reports_shows_on_the_order(seeded, db_path, sync):
     order_id = shipped_order(seeded, db_path)
-    created = seeded.post(f"/api/v1/orders/{order_id}/returns",
-                          json={"rma_id": "RMA-1", "reason": "wrong colour", "lines": [{"sku": "SKU-BLUE-MUG", "qty": 2}]})
+    created = seeded.post(f"/api/v1/orders/{order_id}/returns", json={
+        "rma_id": "RMA-1", "reason": "wrong colour", "lines": [{"sku": "SKU-BLUE-MUG", "qty": 2}]})
     assert created.status_code == 201, created.json
     assert (created.json["status"], created.json["site_id"], created.json["expected"]) == (
         "expected", "DC01", [{"sku": "SKU-BLUE-MUG", "qty": 2}])

@@ -76,8 +76,8 @@ def uow():
         locations=[Location("A-01", "LOC-A-01", "A", 10), Location("A-02", "LOC-A-02", "A", 20),
                    Location("B-01", "LOC-B-01", "B", 30)],
         items=[MUG, MILK], faces={"SKU-MUG": ["A-02"]}, stock_by_lot={("A-01", "SKU-MUG", ""): 40},
-        orders=[Order("SO-1", "Tea Rooms Ltd", 5, "2025-03-04", [OrderLine(1, "SKU-MUG", 3), OrderLine(2, "SKU-MILK", 2)],
-                      status=ORDER_SHIPPED),
+        orders=[Order("SO-1", "Tea Rooms Ltd", 5, "2025-03-04",
+                      [OrderLine(1, "SKU-MUG", 3), OrderLine(2, "SKU-MILK", 2)], status=ORDER_SHIPPED),
                 Order("SO-2", "Cafe Ltd", 5, "2025-03-04", [OrderLine(1, "SKU-MUG", 1)], status=ORDER_PICKING)],
         tasks=[PickTask("T9", "SO-2", 1, "SKU-MUG", "A-01", 1, picked_qty=1, status=TASK_PICKED, picker=SAM)])
     uow.cartons.add(Carton("C1", "SO-1", [{"sku": "SKU-MUG", "qty": 3}, {"sku": "SKU-MILK", "qty": 2}]))
