@@ -104,6 +104,7 @@ class HandheldApp(App):
         self.pick.on_sync_changed()
         self.count.on_sync_changed()
         self.replenish.on_sync_changed()
+        self.returns.on_sync_changed()
 
     def _signed_in(self, picker: dict) -> None:
         self.status.set_picker(picker["name"])

@@ -233,6 +233,13 @@ class ReturnsPresenter:
         self.store.acknowledge_refusals(self.now())
         self._show(replace(self.state, refusals=()))
 
+    def on_sync_changed(self) -> None:
+        """Show a refusal the sync loop just met (an op replayed after an outage) without waiting for a refresh."""
+        refusals = self._refusals()
+        if refusals != self.state.refusals:
+            self._show(replace(self.state, refusals=refusals, feedback=bad(refusals[-1]) if refusals
+                               else self.state.feedback))
+
     # -- helpers
     def _pending(self) -> Pending | None:
         if self.state.pending is None:

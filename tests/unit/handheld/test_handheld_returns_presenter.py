@@ -136,8 +136,9 @@ def test_a_return_opened_offline_is_completed_and_replayed_in_order_and_a_refusa
     edge.refuse["/items"] = (409, "not_on_order", "SKU-KETTLE was not shipped on order SO-9.")
     sync.pump()
     assert [action for action, _ in sent(edge)] == ["returns", "close"]
-    returns.start()
+    returns.on_sync_changed()  # the app calls this whenever the sync loop reports
     assert "SKU-KETTLE was not shipped on order SO-9." in returns.state.refusals[0]
+    assert returns.state.feedback.tone == BAD
     returns.on_acknowledge()
     assert returns.state.refusals == ()
 
