@@ -140,3 +140,14 @@ def test_a_cancel_after_picking_opens_one_put_back_however_often_it_arrives(bus,
     [put_back] = uow.receiving.open_tasks()
     assert (put_back.receipt_id, put_back.sku, put_back.qty, put_back.from_location, put_back.suggested) == (
         "SO-2", "SKU-MUG", 1, "PACK", "A-01")
+
+
+def test_a_gs1_label_gives_the_lot_and_expiry_kept_with_the_stock_the_task_and_the_lot_register(bus, uow):
+    bus.handle(StartReturn("RT-1", "SO-1", SAM, "HH-01", OPS[0]))
+    gs1 = "]C10105012345678917" + "10L7\x1d17270101"
+    answer = bus.handle(ReturnItems("RT-1", gs1, 2, "restock", SAM, "HH-01", OPS[1]))
+    task = answer.body["putaway_task"]
+    assert (task["lot"], task["expiry"], task["qty"]) == ("L7", "270101", 2)
+    assert uow.events == [StockChanged("RECV", "SKU-MILK", 2, "return", "RT-1", "L7")]
+    assert uow.receiving.lots == {("SKU-MILK", "L7"): "270101"}
+    assert uow.returns.get("RT-1").lines[0].expiry == "270101"
