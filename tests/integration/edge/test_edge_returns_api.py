@@ -87,6 +87,9 @@ def test_an_rma_is_restocked_quarantined_and_scrapped_with_a_delta_and_reason_ea
 
 def test_over_returns_unknown_items_and_unshipped_orders_are_refused_and_change_nothing(client, centre, sam, db_path,
                                                                                         shipped):
+    lines = client.get("/api/v1/returnable-orders/SO-1", headers=sam).json["lines"]
+    assert [(line["sku"], line["shipped_qty"], line["returned_before"]) for line in lines] == [
+        ("SKU-BLUE-MUG", 3, 0), ("SKU-KETTLE", 1, 0)]
     opened = client.post("/api/v1/returns", headers=sam, json={"op_id": op(), "return_id": "RT-1", "order_id": "SO-1"})
     assert opened.status_code == 201, opened.json
     assert items(client, sam, "RT-1", barcode="SKU-BLUE-MUG", qty=2, condition="restock").status_code == 201
@@ -103,6 +106,7 @@ def test_over_returns_unknown_items_and_unshipped_orders_are_refused_and_change_
         answer = client.post("/api/v1/returns", headers=sam, json={"op_id": op(), "return_id": "RT-2",
                                                                    "order_id": order_id})
         refusals.append((answer, status, code))
+    refusals.append((client.get("/api/v1/returnable-orders/SO-2", headers=sam), 409, "order_not_shipped"))
     for answer, status, code in refusals:
         assert (answer.status_code, answer.json["error"]) == (status, code), answer.json
         assert answer.json["message"]
