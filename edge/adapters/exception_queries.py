@@ -3,8 +3,9 @@ import json
 import sqlite3
 
 from edge.domain.catalogue import VIRTUAL_PACK
-from edge.domain.lead_actions import (CANCELLED_MID_PICK, DEAD_LETTER, PRINT_JOB, REFUSED_OP, SHORT_PICK,
-                                      WRONG_SCANS)
+from edge.domain.lead_actions import (CANCELLED_MID_PICK, DEAD_LETTER, PRINT_JOB, PUT_BACK, REFUSED_OP,
+                                      RETURN_DIFFERENCE, SHORT_PICK, WRONG_SCANS)
+from .return_queries import open_put_backs, return_exceptions
 from protocols.status import ORDER_CANCELLED, ORDER_SHIPPED, TASK_DONE, TASK_SHORT
 
 REPEATED_WRONG_SCANS = 3
@@ -108,7 +109,7 @@ def queue(conn: sqlite3.Connection) -> dict:
     """Every open exception by kind."""
     return {SHORT_PICK: short_picks(conn), WRONG_SCANS: repeated_wrong_scans(conn), PRINT_JOB: print_problems(conn),
             CANCELLED_MID_PICK: cancelled_mid_pick(conn), DEAD_LETTER: dead_letters(conn),
-            REFUSED_OP: refused_ops(conn)}
+            REFUSED_OP: refused_ops(conn), PUT_BACK: open_put_backs(conn), RETURN_DIFFERENCE: return_exceptions(conn)}
 
 
 def recent_actions(conn: sqlite3.Connection, limit: int = 15) -> list[dict]:

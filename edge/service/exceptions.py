@@ -5,6 +5,7 @@ from edge.domain.lead_actions import (SHORT_PICK, AlreadyResolved, NoFreeStock, 
 from edge.domain.picking import PickTask
 
 from .lead_commands import CancelOrderAtSite, ReassignTask, ReleaseShortTask, ResolveException
+from .put_backs import open_put_backs
 from .unit_of_work import UnitOfWork
 
 
@@ -60,6 +61,8 @@ def cancel_order_at_site(cmd: CancelOrderAtSite, uow: UnitOfWork) -> dict:
         events = order.cancel(f"cancelled at the site by {cmd.actor}: {reason}", tasks)
         for task in tasks:
             uow.tasks.save(task)
+        if events:
+            open_put_backs(uow, order.order_id, tasks)
         uow.orders.save(order)
         uow.audit.record(cmd.actor, "order.cancelled", f"order:{order.order_id}", reason)
         uow.emit(events)

@@ -5,6 +5,7 @@ from . import commands, enrolment, exceptions, lead_commands, orders, picking, p
 from . import receiving_commands as receiving_cmds
 from .unit_of_work import UnitOfWork
 from . import count_commands, counts, replenishment
+from . import return_commands, returns
 
 HANDLERS: dict[type, Callable] = {
     commands.SignIn: picking.sign_in,
@@ -56,4 +57,10 @@ HANDLERS.update({
     count_commands.SetPickFaces: replenishment.set_pick_faces,
     count_commands.TakeNextReplenishment: replenishment.take_next_replenishment,
     count_commands.ConfirmReplenishment: replenishment.confirm_replenishment,
+})
+HANDLERS.update({
+    return_commands.RegisterReturn: returns.register_return,
+    return_commands.StartReturn: returns.start_return,
+    return_commands.ReturnItems: returns.return_items,
+    return_commands.CloseReturn: returns.close_return,
 })

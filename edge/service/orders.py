@@ -13,6 +13,7 @@ from protocols.barcode import SSCC, BarcodeError, classify
 from .commands import CancelOrder, CloseCarton, ConfirmShipment, ReleaseOrder, UpsertItem
 from .idempotency import idempotent
 from .picking import apply_stock
+from .put_backs import open_put_backs
 from .unit_of_work import Origin, UnitOfWork
 
 
@@ -45,7 +46,7 @@ def release_order(cmd: ReleaseOrder, uow: UnitOfWork) -> bool:
 
 
 def cancel_order(cmd: CancelOrder, uow: UnitOfWork) -> None:
-    """Cancel the order's unfinished tasks and the order itself, unless it has shipped."""
+    """Cancel the order's unfinished tasks and the order itself, unless it has shipped; picked goods get put-backs."""
     with uow:
         order = uow.orders.get(cmd.order_id)
         if order is None:
@@ -54,6 +55,8 @@ def cancel_order(cmd: CancelOrder, uow: UnitOfWork) -> None:
         events = order.cancel(cmd.reason, tasks)
         for task in tasks:
             uow.tasks.save(task)
+        if events:  # cancelled just now: a repeated cancel opens no second put-back
+            open_put_backs(uow, order.order_id, tasks)
         uow.orders.save(order)
         uow.emit(events)
         uow.commit()

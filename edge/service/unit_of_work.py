@@ -13,6 +13,7 @@ from edge.domain.release import StockSlot
 
 if TYPE_CHECKING:
     from .receiving_ports import ReceivingRepository
+    from .return_ports import ReturnRepository
     from .count_ports import CountRepository, PickFaceRepository, QuantRepository, ReplenishmentRepository
 
 
@@ -186,6 +187,7 @@ class UnitOfWork(abc.ABC):
     pick_faces: "PickFaceRepository"
     replenishments: "ReplenishmentRepository"
     quants: "QuantRepository"
+    returns: "ReturnRepository"
 
     def __enter__(self) -> "UnitOfWork":
         self.pending: list[tuple[Event, Origin]] = []

@@ -17,7 +17,8 @@ from .reads import actor, form, now, page, reading, run_action, services
 
 LABELS = {"short_pick": "Short picks", "wrong_scans": "Repeated wrong scans", "print_job": "Printer failures",
           "cancelled_mid_pick": "Orders cancelled mid-pick", "dead_letter": "Sync dead letters",
-          "refused_op": "Handheld ops refused on replay"}
+          "refused_op": "Handheld ops refused on replay", "put_back": "Put-backs waiting in PACK",
+          "return_difference": "Returns that differ from their RMA"}
 
 
 def render_queue(error: str = ""):

@@ -192,6 +192,9 @@ class FakeUnitOfWork(UnitOfWork):
         self.pick_faces = FakePickFaces(pick_faces)
         self.replenishments = FakeReplenishments(self)
         self.quants = FakeQuants(self)
+        from fake_receiving_uow import FakeReceiving  # imported here: that module builds on this one
+
+        self.receiving = FakeReceiving(self)  # put-backs of cancelled orders are putaway tasks
         self.expiries: dict = {}  # (sku, lot) -> YYMMDD, the site's lot register
         self.outbox: list = []  # (event, origin) pairs in commit order
         self.commits = 0
