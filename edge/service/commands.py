@@ -47,6 +47,7 @@ class ConfirmPick(Command):
     lot: str = ""
     serial: str = ""
     expiry: str = ""
+    qty_confirmed: bool = False  # the picker typed or confirmed the quantity (verification profile "quantity")
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ from . import commands, enrolment, exceptions, lead_commands, orders, picking, p
 from . import receiving_commands as receiving_cmds
 from .unit_of_work import UnitOfWork
 from . import count_commands, counts, replenishment
+from . import verification, verification_commands
 
 HANDLERS: dict[type, Callable] = {
     commands.SignIn: picking.sign_in,
@@ -56,4 +57,12 @@ HANDLERS.update({
     count_commands.SetPickFaces: replenishment.set_pick_faces,
     count_commands.TakeNextReplenishment: replenishment.take_next_replenishment,
     count_commands.ConfirmReplenishment: replenishment.confirm_replenishment,
+})
+
+
+HANDLERS.update({
+    verification_commands.SetVerificationProfile: verification.set_verification_profile,
+    verification_commands.DeleteVerificationProfile: verification.delete_verification_profile,
+    verification_commands.SetItemClass: verification.set_item_class,
+    verification_commands.SetLotPolicy: verification.set_lot_policy,
 })
