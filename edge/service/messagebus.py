@@ -5,7 +5,7 @@ from . import commands, enrolment, exceptions, lead_commands, orders, picking, p
 from . import receiving_commands as receiving_cmds
 from .unit_of_work import UnitOfWork
 from . import count_commands, counts, replenishment
-from . import verification, verification_commands
+from . import expired_stock, verification, verification_commands
 
 HANDLERS: dict[type, Callable] = {
     commands.SignIn: picking.sign_in,
@@ -65,4 +65,5 @@ HANDLERS.update({
     verification_commands.DeleteVerificationProfile: verification.delete_verification_profile,
     verification_commands.SetItemClass: verification.set_item_class,
     verification_commands.SetLotPolicy: verification.set_lot_policy,
+    verification_commands.QuarantineExpired: expired_stock.quarantine_expired,
 })

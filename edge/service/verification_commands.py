@@ -38,3 +38,14 @@ class SetLotPolicy(Command):
     timezone: str
     actor: str = ""
     reason: str = ""
+
+
+@dataclass(frozen=True)
+class QuarantineExpired(Command):
+    """Take an expired lot off its shelf into quarantine, where the lead decides to scrap or return it."""
+
+    location: str
+    sku: str
+    lot: str
+    actor: str = ""
+    reason: str = ""
