@@ -8,36 +8,16 @@ the picker may take another lot of the same item at the same location instead, p
 the location holds enough of it, and it expires no later than the allocated lot: a substitute never leaves
 an earlier-expiring lot behind, so FEFO holds.
 """
-import calendar
 from dataclasses import dataclass
+
+# Expiry is read once, in protocols, for the handheld and the edge alike; re-exported for the edge's callers.
+from protocols.barcode.expiry import NO_EXPIRY, expiry_date, is_expired  # noqa: F401
 
 from .errors import DomainError
 from .release import StockSlot, fefo_key
 
-NO_EXPIRY = "9999-12-31"
-"""Where stock without an expiry sorts in FEFO order: after every dated lot."""
 NO_SUBSTITUTION, SAME_OR_EARLIER_EXPIRY = "none", "same_or_earlier_expiry"
 SUBSTITUTION_RULES = (NO_SUBSTITUTION, SAME_OR_EARLIER_EXPIRY)
-
-
-def expiry_date(expiry: str) -> str:
-    """Return a YYMMDD expiry as an ISO date, NO_EXPIRY for none, or "" when it is not a date."""
-    if not expiry:
-        return NO_EXPIRY
-    if len(expiry) != 6 or not expiry.isdigit():
-        return ""
-    year, month, day = 2000 + int(expiry[:2]), int(expiry[2:4]), int(expiry[4:])
-    if not 1 <= month <= 12:
-        return ""
-    last = calendar.monthrange(year, month)[1]
-    day = day or last
-    return f"{year:04d}-{month:02d}-{day:02d}" if day <= last else ""
-
-
-def is_expired(expiry: str, today: str) -> bool:
-    """Say whether stock with this expiry may no longer be picked on `today` (ISO date); an unreadable date may not."""
-    date = expiry_date(expiry)
-    return not date or date < today
 
 
 def allocatable(slots: list[StockSlot], today: str) -> list[StockSlot]:
