@@ -47,8 +47,14 @@ class SqliteLotRepository:
 class SqliteVerificationRepository:
     def __init__(self, db: Database):
         self.db = db
+        self._read: Profiles | None = None  # read once per unit of work (a pick reads them twice)
 
     def profiles(self) -> Profiles:
+        if self._read is None:
+            self._read = self._profiles()
+        return self._read
+
+    def _profiles(self) -> Profiles:
         row = self.db.execute("SELECT token FROM verification_version WHERE id = 1").fetchone()
         if row is None:
             return _NONE  # nothing was ever set: the default profile, no further reads
@@ -85,4 +91,5 @@ class SqliteVerificationRepository:
         self._changed()
 
     def _changed(self) -> None:
+        self._read = None
         self.db.execute("INSERT OR REPLACE INTO verification_version (id, token) VALUES (1, ?)", [uuid.uuid4().hex])
