@@ -96,3 +96,19 @@ def test_the_scans_and_lots_page_sets_profiles_classes_and_lot_rules(client, db_
     refused = client.post("/verification/profiles", data={"csrf_token": lead, "scope": "zone", "name": "",
                                                           "requires": ["item"]})
     assert refused.status_code == 422 and "needs one" in refused.get_data(as_text=True)
+
+
+def test_a_profile_removed_over_the_api_falls_back_to_the_next_one(client, db_path, centre, sam, lead):
+    csrf = {"X-CSRFToken": lead}
+    client.put("/api/v1/verification-profiles/site", headers=csrf, json={"requires": ["location", "item", "quantity"]})
+    client.put("/api/v1/verification-profiles/zone/A", headers=csrf, json={"requires": ["item"]})
+    removed = client.delete("/api/v1/verification-profiles/zone/A", headers=csrf, json={"reason": "trial over"})
+    assert removed.status_code == 200 and removed.json["profiles"] == [
+        {"scope": "site", "name": "", "requires": ["item", "location", "quantity"]}]
+    again = client.delete("/api/v1/verification-profiles/zone/A", headers=csrf, json={})
+    assert (again.status_code, again.json["error"]) == (404, "unknown_profile")
+    centre.allocate("SO-1", [("SKU-BLUE-MUG", 1)])
+    assert client.get("/api/v1/tasks/next", headers=sam).json["task"]["requires"] == ["location", "item", "quantity"]
+    assert audit_actions(db_path)[-1] == ("maria", "verification_profile.deleted", "verification:zone:A", "trial over")
+    no_csrf = client.delete("/api/v1/verification-profiles/site", json={})
+    assert no_csrf.status_code == 400 and no_csrf.json["message"]
