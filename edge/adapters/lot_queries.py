@@ -5,6 +5,8 @@ import sqlite3
 from edge.domain.catalogue import VIRTUAL_PACK
 from edge.domain.lots import expiry_date, is_expired
 from edge.domain.receiving import QUARANTINE
+from edge.service.pick_checks import site_today
+from sync.sqlite_store import utc_now
 
 
 def profiles(conn: sqlite3.Connection) -> list[dict]:
@@ -27,6 +29,11 @@ def zones(conn: sqlite3.Connection) -> list[str]:
 def lot_policy(conn: sqlite3.Connection) -> dict:
     row = conn.execute("SELECT substitution, timezone FROM lot_policy WHERE id = 1").fetchone()
     return {"substitution": row[0], "timezone": row[1]} if row else {"substitution": "none", "timezone": "UTC"}
+
+
+def site_day(conn: sqlite3.Connection) -> str:
+    """Return the site's calendar day now (ISO date), in the time zone of its lot rules."""
+    return site_today(utc_now(), lot_policy(conn)["timezone"])
 
 
 def expired_stock(conn: sqlite3.Connection, today: str) -> list[dict]:

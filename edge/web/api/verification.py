@@ -7,10 +7,9 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from edge.adapters import lot_queries
-from edge.service.pick_checks import site_today
 from edge.service.verification_commands import (DeleteVerificationProfile, QuarantineExpired, SetItemClass,
                                                 SetLotPolicy, SetVerificationProfile)
-from sync.sqlite_store import read_connection, utc_now
+from sync.sqlite_store import read_connection
 
 from ..staff_auth import current_staff, staff_required
 from . import services
@@ -25,9 +24,8 @@ NAMED = "<any(zone, item_class):scope>/<name>"
 
 def _overview() -> dict:
     with read_connection(services().db_path) as conn:
-        policy = lot_queries.lot_policy(conn)
         return {"profiles": lot_queries.profiles(conn), "item_classes": lot_queries.item_classes(conn),
-                "lot_policy": policy}
+                "lot_policy": lot_queries.lot_policy(conn)}
 
 
 @lead.route("/verification-profiles")
@@ -117,7 +115,7 @@ class ExpiredStock(MethodView):
     def get(self):
         """List stock on the shelves whose lot has expired (never picked): move it to quarantine."""
         with read_connection(services().db_path) as conn:
-            today = site_today(utc_now(), lot_queries.lot_policy(conn)["timezone"])
+            today = lot_queries.site_day(conn)
             return {"today": today, "expired": lot_queries.expired_stock(conn, today)}
 
 

@@ -3,10 +3,8 @@ from flask import request
 
 from edge.adapters import lot_queries
 from edge.domain.verification import SCANS
-from edge.service.pick_checks import site_today
 from edge.service.verification_commands import (DeleteVerificationProfile, QuarantineExpired, SetItemClass,
                                                 SetLotPolicy, SetVerificationProfile)
-from sync.sqlite_store import utc_now
 
 from ..staff_auth import staff_required
 from . import dashboard
@@ -17,13 +15,12 @@ BACK = "dashboard.verification"
 
 def expired_on_shelves(conn) -> list[dict]:
     """Return expired lots still on shelves, judged by the site's calendar day."""
-    return lot_queries.expired_stock(conn, site_today(utc_now(), lot_queries.lot_policy(conn)["timezone"]))
+    return lot_queries.expired_stock(conn, lot_queries.site_day(conn))
 
 
 def render_verification(error: str = ""):
     with reading() as conn:
-        policy = lot_queries.lot_policy(conn)
-        today = site_today(utc_now(), policy["timezone"])
+        policy, today = lot_queries.lot_policy(conn), lot_queries.site_day(conn)
         return page("verification.html", profiles=lot_queries.profiles(conn), classes=lot_queries.item_classes(conn),
                     zones=lot_queries.zones(conn), policy=policy, scans=SCANS, today=today,
                     expired=lot_queries.expired_stock(conn, today), error=error)

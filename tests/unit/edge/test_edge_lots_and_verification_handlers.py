@@ -153,3 +153,9 @@ def test_bad_settings_are_refused_and_change_nothing(bus, uow, command, code):
         bus.handle(command)
     assert refused.value.code == code
     assert uow.verification.rows == {} and uow.audit.rows == []
+
+
+def test_a_pick_without_a_confirmed_quantity_replays_under_the_fingerprint_it_had_before_the_field():
+    plain = ConfirmPick("T1", "SKU-KETTLE", 1, SAM, "HH-01", "op")
+    assert "qty_confirmed" not in plain.fingerprint()
+    assert ConfirmPick("T1", "SKU-KETTLE", 1, SAM, "HH-01", "op", qty_confirmed=True).fingerprint()["qty_confirmed"]
