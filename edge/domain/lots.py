@@ -91,8 +91,9 @@ def lot_to_take(sku: str, location: str, allocated: LotAtLocation, scanned_lot: 
     if expiry and is_expired(expiry, today):
         raise LotExpired(sku, found.lot, expiry, location)
     if (expiry_date(expiry) or NO_EXPIRY) > (expiry_date(allocated.expiry) or NO_EXPIRY):
+        later = f"expires later ({expiry_date(expiry)})" if expiry else "has no expiry on record"
         raise WrongLot(scanned_lot, allocated.lot, allocated.expiry, location,
-                       f", which expires later ({expiry_date(expiry)}): first expiry goes first")
+                       f", which {later}: first expiry goes first")
     return LotAtLocation(found.lot, expiry, found.on_hand)
 
 

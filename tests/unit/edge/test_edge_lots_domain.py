@@ -102,3 +102,9 @@ def test_substitutes_for_the_handheld_follow_the_same_rule():
             LotAtLocation("L4", "270310", 5)]
     assert substitutes(ALLOCATED, held, SUBSTITUTE, TODAY) == [{"lot": "L2", "expiry": "270401"}]
     assert substitutes(ALLOCATED, held, LotPolicy(), TODAY) == []
+
+
+def test_a_substitute_with_no_expiry_on_record_never_replaces_a_dated_lot():
+    with pytest.raises(WrongLot) as refused:
+        take("L2", "", LotAtLocation("L2", "", 5), SUBSTITUTE)
+    assert "which has no expiry on record: first expiry goes first" in refused.value.message
