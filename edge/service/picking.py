@@ -41,7 +41,9 @@ def assign_next_task(cmd: AssignNextTask, uow: UnitOfWork) -> dict:
         uow.tasks.save(task)
         uow.commit()
         view = describe(task, uow)
-    step = ("Scan the item" if task.next_step == "scan_item" else "Go to {loc} and scan the location label")
+    step = ("Scan the item" if task.next_step == "scan_item"
+            else "Go to {loc} and scan the item" if view["next_step"] == "scan_item"  # no location scan asked
+            else "Go to {loc} and scan the location label")
     return {"task": view, "message": f"{step.format(loc=task.location)}: {task.remaining} x {task.sku}."}
 
 

@@ -46,8 +46,10 @@ def test_a_site_default_without_location_lets_the_picker_go_straight_to_the_item
                                                                                  lead):
     client.put("/api/v1/verification-profiles/site", headers={"X-CSRFToken": lead}, json={"requires": ["item"]})
     centre.allocate("SO-1", [("SKU-TEAPOT", 1)])
-    task = client.get("/api/v1/tasks/next", headers=sam).json["task"]
+    answer = client.get("/api/v1/tasks/next", headers=sam).json
+    task = answer["task"]
     assert (task["next_step"], task["requires"]) == ("scan_item", ["item"])
+    assert answer["message"] == "Go to B-01-02 and scan the item: 1 x SKU-TEAPOT."
     ok = client.post(f"/api/v1/tasks/{task['task_id']}/picks", headers=sam,
                      json={"op_id": op(), "barcode": "SKU-TEAPOT", "qty": 1})
     assert ok.status_code == 200 and ok.json["task"]["status"] == "picked"
