@@ -34,6 +34,11 @@ class Profiles:
     profiles: dict[tuple[str, str], frozenset[str]] = field(default_factory=dict)
     item_classes: dict[str, str] = field(default_factory=dict)
 
+    @property
+    def by_zone(self) -> bool:
+        """Say whether any profile is set per zone (else the zone need not be looked up)."""
+        return any(scope == ZONE for scope, _ in self.profiles)
+
     def resolve(self, sku: str, zone: str) -> Profile:
         """Return the most specific profile for the item at a location in `zone`."""
         item_class = self.item_classes.get(sku, "")

@@ -27,10 +27,11 @@ class CheckedPick:
 
 def needs_for(uow: UnitOfWork, task: PickTask, item: Item, zone: str | None = None) -> frozenset[str]:
     """Return the scans a pick of this task needs (profile by item class, zone, site; plus the item's tracking)."""
-    if zone is None:
+    profiles = uow.verification.profiles()
+    if zone is None and profiles.by_zone:  # the hot path skips this read while no zone has a profile
         location = uow.locations.get(task.location)
         zone = location.zone if location else ""
-    return required_scans(uow.verification.profiles().resolve(task.sku, zone), item.tracking)
+    return required_scans(profiles.resolve(task.sku, zone or ""), item.tracking)
 
 
 def check_pick(uow: UnitOfWork, task: PickTask, item: Item, cmd) -> CheckedPick:
