@@ -213,6 +213,22 @@ def m010_returns_and_put_backs(db: Database) -> None:
     """)
 
 
+@edge_migrations()
+def m011_lots_and_verification(db: Database) -> None:
+    # The lot each pick task was allocated (FEFO); the site's lot rules; verification profiles per site, zone and
+    # item class with the items' classes; and a token that changes with any of them, so readers cache by it.
+    db.executescript("""
+    ALTER TABLE tasks ADD COLUMN lot TEXT NOT NULL DEFAULT '';
+    CREATE TABLE lot_policy (
+        id INTEGER PRIMARY KEY CHECK (id = 1), substitution TEXT NOT NULL, timezone TEXT NOT NULL);
+    CREATE TABLE verification_profiles (
+        scope TEXT NOT NULL, name TEXT NOT NULL, requires TEXT NOT NULL, updated_by TEXT NOT NULL DEFAULT '',
+        updated_at TEXT NOT NULL DEFAULT '', PRIMARY KEY (scope, name));
+    CREATE TABLE item_classes (sku TEXT PRIMARY KEY, item_class TEXT NOT NULL);
+    CREATE TABLE verification_version (id INTEGER PRIMARY KEY CHECK (id = 1), token TEXT NOT NULL);
+    """)
+
+
 class WrongSite(RuntimeError):
     """Raise when a database made for one site is opened for another."""
 

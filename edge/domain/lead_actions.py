@@ -105,6 +105,7 @@ def release_remainder(task: PickTask, order: Order, slot: StockSlot, new_task_id
     qty = min(task.remaining, slot.free)
     events = order.reopen(f"line {task.line_no}: {qty} x {task.sku} re-released to {slot.location}")
     task.close_for_rerelease(new_task_id, qty)
-    new = PickTask(new_task_id, task.order_id, task.line_no, task.sku, slot.location, qty, pick_seq=slot.pick_seq)
+    new = PickTask(new_task_id, task.order_id, task.line_no, task.sku, slot.location, qty, pick_seq=slot.pick_seq,
+                   lot=slot.lot)
     recovered = TaskShortRecovered(task.task_id, new_task_id, task.order_id, task.line_no, task.sku, qty)
     return new, [recovered, *events]
