@@ -58,7 +58,8 @@ class Picks(MethodView):
         """Scan the item and confirm how many were taken."""
         return answer(services().bus.handle(ConfirmPick(
             task_id, body["barcode"], body["qty"], g.picker["badge"], g.picker["device_id"], body["op_id"],
-            body.get("scanned_at", ""), body.get("lease_epoch"), body["lot"], body["serial"], body["expiry"])))
+            body.get("scanned_at", ""), body.get("lease_epoch"), body["lot"], body["serial"], body["expiry"],
+            body["qty_confirmed"])))
 
 
 @blp.route("/tasks/<task_id>/short")
