@@ -15,6 +15,7 @@ from .sqlite_counts import (SqliteCountRepository, SqlitePickFaceRepository, Sql
 from .sqlite_labels import SqliteCartonLabels
 from .sqlite_lead_actions import SqliteAuditLog, SqliteRefusalLog, SqliteResolutionRepository
 from .sqlite_receiving import SqliteReceivingRepository
+from .sqlite_batches import SqliteBatchRepository
 
 UP_STREAM = "up"
 
@@ -75,6 +76,7 @@ class SqliteUnitOfWork(UnitOfWork):
         self.pick_faces = SqlitePickFaceRepository(self.db)
         self.replenishments = SqliteReplenishmentRepository(self.db, self.site_id)
         self.quants = SqliteQuantRepository(self.db)
+        self.batches = SqliteBatchRepository(self.db, self.site_id)
         return self
 
     def __exit__(self, *exc) -> None:

@@ -5,6 +5,7 @@ from . import commands, enrolment, exceptions, lead_commands, orders, picking, p
 from . import receiving_commands as receiving_cmds
 from .unit_of_work import UnitOfWork
 from . import count_commands, counts, replenishment
+from . import batch_commands, batching
 
 HANDLERS: dict[type, Callable] = {
     commands.SignIn: picking.sign_in,
@@ -56,4 +57,11 @@ HANDLERS.update({
     count_commands.SetPickFaces: replenishment.set_pick_faces,
     count_commands.TakeNextReplenishment: replenishment.take_next_replenishment,
     count_commands.ConfirmReplenishment: replenishment.confirm_replenishment,
+})
+HANDLERS.update({
+    batch_commands.ReleaseWave: batching.release_wave,
+    batch_commands.CancelBatch: batching.cancel_batch,
+    batch_commands.TakeNextBatch: batching.take_next_batch,
+    batch_commands.ConfirmBatchPick: batching.confirm_batch_pick,
+    batch_commands.CloseBatch: batching.close_batch,
 })

@@ -44,6 +44,7 @@ STATUS_BY_CODE = {
     "unknown_putaway_task": 404,
     "unknown_count": 404, "unknown_replenishment": 404, "count_refused": 422,
     "count_needs_lines": 422, "nothing_to_count": 422, "bad_min_max": 422, "too_many_to_move": 422,
+    "unknown_batch": 404, "bad_tote": 422, "bad_cart": 422, "nothing_to_wave": 422, "not_waveable": 409,
 }
 
 

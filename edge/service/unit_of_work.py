@@ -14,6 +14,7 @@ from edge.domain.release import StockSlot
 if TYPE_CHECKING:
     from .receiving_ports import ReceivingRepository
     from .count_ports import CountRepository, PickFaceRepository, QuantRepository, ReplenishmentRepository
+    from .batch_ports import BatchRepository
 
 
 @dataclass(frozen=True)
@@ -186,6 +187,7 @@ class UnitOfWork(abc.ABC):
     pick_faces: "PickFaceRepository"
     replenishments: "ReplenishmentRepository"
     quants: "QuantRepository"
+    batches: "BatchRepository"
 
     def __enter__(self) -> "UnitOfWork":
         self.pending: list[tuple[Event, Origin]] = []
