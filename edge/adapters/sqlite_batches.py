@@ -40,14 +40,14 @@ class SqliteBatchRepository(SqliteRepository):
     def add(self, batch: Batch) -> None:
         self.db.execute(f"INSERT INTO batches ({', '.join(BATCH_COLUMNS)}) VALUES"
                         f" ({','.join('?' for _ in BATCH_COLUMNS)})", [getattr(batch, c) for c in BATCH_COLUMNS])
-        self.db.executemany("INSERT INTO batch_slots (batch_id, slot, order_id, tote) VALUES (?,?,?,?)",
+        self.db.conn.executemany("INSERT INTO batch_slots (batch_id, slot, order_id, tote) VALUES (?,?,?,?)",
                             [(batch.batch_id, s.slot, s.order_id, s.tote) for s in batch.slots])
 
     def save(self, batch: Batch) -> None:
         sets = ", ".join(f"{c} = ?" for c in BATCH_COLUMNS[2:])
         self.db.execute(f"UPDATE batches SET {sets} WHERE batch_id = ?",
                         [*(getattr(batch, c) for c in BATCH_COLUMNS[2:]), batch.batch_id])
-        self.db.executemany("UPDATE batch_slots SET tote = ? WHERE batch_id = ? AND slot = ?",
+        self.db.conn.executemany("UPDATE batch_slots SET tote = ? WHERE batch_id = ? AND slot = ?",
                             [(s.tote, batch.batch_id, s.slot) for s in batch.slots])
 
     def wave_candidates(self) -> list[WaveCandidate]:
