@@ -7,6 +7,7 @@ location order across all its orders; each pick goes into the order's tote, boun
 import re
 from dataclasses import dataclass, field
 
+from protocols.barcode import ITEM, SSCC, BarcodeError, classify
 from protocols.status import TASK_OPEN
 
 from .batch_errors import BatchClosed, BatchNotDone, BatchTaken, BadTote, NotInBatch, ToteInUse, WrongTote
@@ -127,7 +128,7 @@ class Batch:
         self.check_picker(badge)
         slot = self.slot_for(order_id)
         tote = scanned_tote.strip().upper()
-        if tote in {code.strip().upper() for code in not_totes} or not TOTE_PATTERN.match(tote):
+        if tote in {code.strip().upper() for code in not_totes} or not _tote_label(tote):
             raise BadTote(scanned_tote.strip()[:40], slot.slot)
         if slot.tote:
             if tote != slot.tote:
@@ -161,6 +162,15 @@ class Batch:
         self.status, self.closed_at = BATCH_CANCELLED, now
         return [OrderBatched(s.order_id, self.wave_id, self.batch_id, STAGE_CANCELLED, s.slot, s.tote, actor)
                 for s in self.slots]
+
+
+def _tote_label(code: str) -> bool:
+    """Say whether a scan can be a tote label: not a location, badge, GTIN or GS1 label, and of the tote pattern."""
+    try:
+        kind = classify(code).kind
+    except BarcodeError:
+        return False
+    return kind in (ITEM, SSCC) and bool(TOTE_PATTERN.match(code))
 
 
 def plan_batches(wave_id: str, order_ids: list[str], cart_slots: int, next_batch_id, now: str) -> list[Batch]:

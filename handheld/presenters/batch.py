@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from protocols.barcode import BADGE, LOCATION, SSCC, BarcodeError, classify, matches_item, matches_location
+from protocols.barcode import BADGE, ITEM, LOCATION, SSCC, BarcodeError, classify, matches_item, matches_location
 from protocols.barcode import messages as scan_messages
 
 from ..edge_client import EdgeRefused, EdgeUnreachable
@@ -144,7 +144,7 @@ class BatchPresenter:
             return self._feedback(bad(scan_messages.render(scan_messages.WRONG_ITEM,
                                                            expected=f"{data['sku']} ({data['description']})",
                                                            scanned=scan.value)))
-        if scan.kind not in ("item", SSCC):
+        if scan.kind not in (ITEM, SSCC):
             return self._feedback(bad(f"{scan.value} is not a tote label. Scan the tote in slot {data['slot']}."))
         self._put(here, stop, scan.value.strip().upper())
 

@@ -69,8 +69,9 @@ def test_the_first_pick_of_a_slot_binds_its_tote_and_later_picks_must_match():
         batch.put(SAM, "SO-2", "TOTE-07", None)
     with pytest.raises(ToteInUse):
         batch.put(SAM, "SO-2", "TOTE-09", "B7")
-    with pytest.raises(BadTote):
-        batch.put(SAM, "SO-2", "05012345678900", None, ("SKU-BLUE-MUG", "05012345678900"))
+    for not_a_tote in ("SKU-BLUE-MUG", "LOC-B-01-01", "BADGE-0002", "05012345678931", "T1", "TOTE 9"):
+        with pytest.raises(BadTote):
+            batch.put(SAM, "SO-2", not_a_tote, None, ("SKU-BLUE-MUG", "05012345678900"))
     assert batch.slots[1].tote == ""
 
 
