@@ -41,7 +41,7 @@ class WaveRule:
     def describe(self) -> str:
         parts = [f"ship by {self.ship_by}" if self.ship_by else "any ship date"]
         if self.max_priority < 9:
-            parts.append(f"priority 1-{self.max_priority}")
+            parts.append("priority 1" if self.max_priority == 1 else f"priority 1-{self.max_priority}")
         if self.max_orders:
             parts.append(f"first {self.max_orders} orders")
         return "rule: " + ", ".join(parts)

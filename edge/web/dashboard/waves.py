@@ -1,4 +1,6 @@
 """Waves: release a wave by rule (carrier cut-off, priority) or by ticking orders; follow batches; stop one."""
+from datetime import date
+
 from flask import request
 
 from edge.adapters import batch_queries
@@ -36,8 +38,12 @@ def release_wave():
         max_orders = int(form("max_orders") or 0)
     except ValueError:
         return render_waves("Totes per cart, priority and how many orders are whole numbers. Correct them."), 422
+    try:
+        ship_by = date.fromisoformat(form("ship_by")).isoformat() if form("ship_by") else ""
+    except ValueError:
+        return render_waves("Ship by is a date (YYYY-MM-DD). Pick it from the calendar."), 422
     order_ids = tuple(o.strip() for o in request.form.getlist("order_id") if o.strip())
-    return run_action(ReleaseWave(cart_slots, order_ids, form("ship_by"), max_priority, max_orders, actor(),
+    return run_action(ReleaseWave(cart_slots, order_ids, ship_by, max_priority, max_orders, actor(),
                                   form("reason")), "dashboard.waves", render_waves)
 
 

@@ -139,6 +139,11 @@ def test_the_waves_page_releases_ticked_orders_and_shows_the_batches(client, db_
     page = client.get("/waves").get_data(as_text=True)
     assert "DC01-B00001" in page and "DC01-B00002" in page and "picked by hand" in page
     assert client.post("/waves/release", data={"csrf_token": lead, "cart_slots": "lots"}).status_code == 422
+    assert client.post("/waves/release", data={"csrf_token": lead, "ship_by": "soon"}).status_code == 422
+    by_rule = client.post("/waves/release", data={"csrf_token": lead, "ship_by": "2025-03-04", "max_priority": "1",
+                                                  "cart_slots": "4", "reason": "DPD 14:00"})
+    assert by_rule.status_code == 303
+    assert "rule: ship by 2025-03-04, priority 1" in client.get("/waves").get_data(as_text=True)
     refused = client.post("/waves/release", data={"csrf_token": lead, "order_id": "SO-1", "cart_slots": "2"})
     assert refused.status_code == 409 and "cannot join a wave" in refused.get_data(as_text=True)
     assert client.post("/waves/release", data={"order_id": "SO-2", "cart_slots": "2"}).status_code in (400, 403)
