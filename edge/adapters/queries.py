@@ -28,8 +28,13 @@ def site_id(conn: sqlite3.Connection) -> str:
     return conn.execute("SELECT site_id FROM site_meta WHERE id = 1").fetchone()[0]
 
 
+TOTE = ("(SELECT bs.tote FROM batch_slots bs JOIN batches b ON b.batch_id = bs.batch_id WHERE bs.order_id ="
+        " orders.order_id AND b.status = 'closed' AND bs.tote != '' ORDER BY b.closed_at DESC LIMIT 1) AS tote")
+"""The tote a closed batch handed to packing with the order in it (null for an order picked on its own)."""
+
+
 def orders(conn: sqlite3.Connection, statuses: list[str] | None = None) -> list[dict]:
-    sql, params = f"SELECT {ORDER_COLUMNS} FROM orders", []
+    sql, params = f"SELECT {ORDER_COLUMNS}, {TOTE} FROM orders", []
     if statuses:
         sql += f" WHERE status IN ({','.join('?' for _ in statuses)})"
         params = statuses

@@ -78,6 +78,8 @@ def test_a_wave_by_cut_off_is_picked_in_one_walk_into_totes(client, db_path, ord
         ("SO-1", "picked", "TOTE-02")]
     assert [e["data"]["status"] for e in outbox(db_path) if e["type"] == "order.status_changed"
             and e["data"]["order_id"] == "SO-1"][-1] == "picked"
+    ready = client.get("/api/v1/orders?status=picked,short", headers=sam).json
+    assert {o["order_id"]: o["tote"] for o in ready} == {"SO-1": "TOTE-02", "SO-2": "TOTE-01"}
     assert client.post("/api/v1/orders/SO-1/cartons", headers=sam, json={"op_id": op()}).status_code == 201
     assert ("maria", "wave.released", "DC01-W00001", "14:00 carrier") in audit_actions(db_path)
 

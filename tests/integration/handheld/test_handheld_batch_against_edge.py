@@ -9,6 +9,7 @@ from handheld.edge_client import EdgeClient
 from handheld.local_store import LocalStore
 from handheld.presenters.batch import CLOSE, CLOSED, OFFLINE, SCAN_ITEM, SCAN_LOCATION, BatchPresenter
 from handheld.presenters.feedback import BAD, GOOD
+from handheld.presenters.pack import PackPresenter
 from handheld.presenters.ports import run_inline
 from handheld.presenters.signin import SignInPresenter
 from handheld.sync_loop import SyncLoop, utc_now
@@ -108,3 +109,7 @@ def test_a_batch_is_walked_and_closed_offline_then_replayed_once(tmp_path, live_
     assert picked == [(3,)]  # SO-1's mugs in two puts, SO-2's in one
     assert ITEMS["SKU-KETTLE"]["sku"] in [r[0] for r in edge_rows(
         live_edge.db_path, "SELECT json_extract(data, '$.sku') FROM sync_outbox WHERE type = 'task.shorted'")]
+    packing = PackPresenter(hh.store, hh.client, hh.sync, run_inline, lambda s: None, utc_now)
+    packing.start()
+    packing.on_scan("TOTE-0002")  # the packer scans a tote off the cart: its order comes up
+    assert packing.state.order_id == "SO-2"
