@@ -108,7 +108,8 @@ class SqliteTaskRepository(SqliteRepository):
 
     def next_for(self, badge: str) -> PickTask | None:
         own = self._tasks("SELECT {columns} FROM tasks t WHERE t.picker = ? AND t.status IN (?, ?)"
-                          f" AND {NOT_IN_LIVE_BATCH} ORDER BY t.task_id LIMIT 1", [badge, TASK_ASSIGNED, TASK_AT_LOCATION])
+                          f" AND {NOT_IN_LIVE_BATCH} ORDER BY t.task_id LIMIT 1",
+                          [badge, TASK_ASSIGNED, TASK_AT_LOCATION])
         if own:
             return own[0]
         # The dispatch rule: most urgent priority first, then earliest ship date, then the walk order.

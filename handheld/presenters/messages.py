@@ -39,8 +39,8 @@ REFUSAL_ADVICE = {
 }
 REFUSAL_DEFAULT = "Tell the site lead; then take the next task."
 OP_NAMES = {"location_scan": "location scan", "pick": "pick", "short": "short pick", "carton": "carton",
-            "shipment": "shipment", "postpone": "skip", "batch_location": "location scan", "batch_pick": "pick into tote",
-            "batch_short": "short pick", "batch_close": "batch close"}
+            "shipment": "shipment", "postpone": "skip", "batch_location": "location scan",
+            "batch_pick": "pick into tote", "batch_short": "short pick", "batch_close": "batch close"}
 POSTPONED = "Task {task} put back for later."
 ALTERNATIVE = "{sku} is also at {location} ({free} free): tell your site lead if the order needs it."
 

@@ -126,8 +126,9 @@ def test_the_lead_needs_a_login_and_csrf_and_can_stop_a_batch(client, db_path, o
     cancel = f"/api/v1/batches/{batch['batch_id']}/cancel"
     assert client.post(cancel, json={"reason": ""}, headers=as_lead(lead)).status_code == 422
     assert client.post(cancel, json={"reason": "picker went home"}, headers=as_lead(lead)).status_code == 200
-    late = client.post(f"/api/v1/tasks/{batch['stops'][0]['task_id']}/location-scan", headers=sam, json={
-        "op_id": op(), "barcode": batch["stops"][0]["location_barcode"], "lease_epoch": batch["stops"][0]["lease_epoch"]})
+    stop = batch["stops"][0]
+    late = client.post(f"/api/v1/tasks/{stop['task_id']}/location-scan", headers=sam, json={
+        "op_id": op(), "barcode": stop["location_barcode"], "lease_epoch": stop["lease_epoch"]})
     assert late.json["error"] == "lease_lost"
     assert client.get("/api/v1/tasks/next", headers=alex).json["task"]["order_id"] == "SO-2"  # single picking again
 

@@ -62,7 +62,8 @@ def test_a_batch_is_walked_and_closed_offline_then_replayed_once(tmp_path, live_
     device = str(tmp_path / "device.db")
     hh = Handheld(device, live_edge.url).sign_in()
     hh.batch.start()
-    assert hh.batch.state.step == SCAN_LOCATION and "Put an empty tote in slot(s) 1, 2" in hh.batch.state.feedback.message
+    assert hh.batch.state.step == SCAN_LOCATION
+    assert "Put an empty tote in slot(s) 1, 2" in hh.batch.state.feedback.message
     assert hh.batch.state.location == "A-01-01" and hh.batch.state.progress == "0 / 3 picks"
 
     live_edge.stop()  # Wi-Fi drops: the rest of the walk happens offline
