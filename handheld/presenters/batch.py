@@ -21,7 +21,7 @@ from .feedback import Feedback, bad, good, info
 from .pick_state import typed_qty
 from .ports import Outcome, RunInBackground, Sync
 from .refusals import describe_refusal
-from .tracking import captured
+from .tracking import captured, refusal
 
 if TYPE_CHECKING:  # the store and cache are injected; presenters never import sqlite3
     from ..batch_cache import BatchCache
@@ -117,7 +117,9 @@ class BatchPresenter:
         if stop is None or self.state.step not in (SCAN_LOCATION, SCAN_ITEM):
             return self._feedback(bad("No pick in hand. Press Next batch, or Close batch when all are done."))
         typed = typed_qty(raw)
-        if self.state.step == SCAN_ITEM and self.state.qty_entered and typed is not None:
+        if self.state.step == SCAN_ITEM and typed is not None:
+            if not self.state.qty_entered:
+                return self._feedback(bad(f"Scan one {stop.data['sku']} first, then type how many."))
             return self._set_qty(stop, typed)
         try:
             scan = classify(raw)
@@ -136,6 +138,9 @@ class BatchPresenter:
         if matches_item(scan, data["item_barcodes"]):
             if self.state.qty_entered >= stop.remaining:
                 return self._feedback(bad(f"Only {stop.remaining} x {data['sku']} for this order. Scan the tote."))
+            why_not = refusal(data.get("tracking", "none"), scan, self._traced if self.state.qty_entered else {})
+            if why_not:
+                return self._feedback(bad(why_not))
             if not self.state.qty_entered:
                 self._barcode, self._traced = scan.value, captured(scan) if data.get("tracking", "none") != "none" \
                     else {}
@@ -186,7 +191,9 @@ class BatchPresenter:
     def on_close(self) -> None:
         """Queue the close once every pick is done: the totes go to packing."""
         here = self._progress()
-        if here is None or here.closed or here.current is not None:
+        if here is None or here.closed:
+            return self._feedback(bad("No batch open on this handheld. Press Next batch."))
+        if here.current is not None:
             return self._feedback(bad("Finish (or short) every pick of the batch first, then close it."))
         self.store.record(CLOSE_OP, f"/api/v1/batches/{here.batch['batch_id']}/close", {}, self.now())
         self.sync.nudge()

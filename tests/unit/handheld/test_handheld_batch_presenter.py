@@ -108,3 +108,21 @@ def test_no_batch_and_no_connection_say_what_to_do(rig):
     edge.reachable = False
     presenter.next_batch()
     assert presenter.state.step == OFFLINE and "No connection" in presenter.state.prompt
+
+
+def test_a_count_needs_an_item_scan_first_and_a_lot_tracked_item_needs_its_gs1_label(rig):
+    edge, store, presenter = rig
+    edge.batch = dict(BATCH, stops=[dict(BATCH["stops"][0], tracking="lot", item_barcodes=["SKU-BLUE-MUG",
+                                                                                           "05012345678900"])])
+    presenter.start()
+    presenter.on_scan("LOC-A-01-01")
+    presenter.on_scan("2")
+    assert presenter.state.feedback.tone == BAD and "Scan one SKU-BLUE-MUG first" in presenter.state.feedback.message
+    presenter.on_scan("05012345678900")  # a plain GTIN carries no lot
+    assert presenter.state.feedback.tone == BAD and presenter.state.qty_entered == 0
+    presenter.on_scan("]C1010501234567890010L2403")  # GS1: GTIN + lot L2403
+    presenter.on_scan("TOTE-01")
+    body = [op.payload for op in store.pending_ops() if op.type == "batch_pick"][0]
+    assert (body["qty"], body["lot"], body["tote"]) == (1, "L2403", "TOTE-01")
+    presenter.on_close()
+    assert presenter.state.feedback.tone == BAD and "Finish" in presenter.state.feedback.message
