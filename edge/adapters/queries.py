@@ -75,7 +75,8 @@ def open_tasks(conn: sqlite3.Connection, limit: int = 200) -> list[dict]:
 def metrics(conn: sqlite3.Connection) -> dict:
     """Count scans and picks; pick accuracy is the share of item scans that were the right item."""
     ok = dict(conn.execute("SELECT endpoint, COUNT(*) FROM ops WHERE status_code = 200"
-                           " AND endpoint IN ('scan_location', 'confirm_pick') GROUP BY endpoint").fetchall())
+                           " AND endpoint IN ('scan_location', 'confirm_pick', 'confirm_batch_pick')"
+                           " GROUP BY endpoint").fetchall())
     rejected = dict(conn.execute("SELECT step, COUNT(*) FROM scan_errors GROUP BY step").fetchall())
     tasks = dict(conn.execute("SELECT status, COUNT(*) FROM tasks GROUP BY status").fetchall())
     (units,) = conn.execute("SELECT COALESCE(SUM(picked_qty), 0) FROM tasks").fetchone()
@@ -83,7 +84,7 @@ def metrics(conn: sqlite3.Connection) -> dict:
         "SELECT COUNT(*) FROM (SELECT l.order_id FROM order_lines l JOIN tasks t"
         " ON t.order_id = l.order_id AND t.line_no = l.line_no GROUP BY l.order_id, l.line_no"
         " HAVING SUM(t.picked_qty) >= l.qty)").fetchone()
-    item_ok, item_bad = ok.get("confirm_pick", 0), rejected.get("item", 0)
+    item_ok, item_bad = ok.get("confirm_pick", 0) + ok.get("confirm_batch_pick", 0), rejected.get("item", 0)
     orders_by_status = dict(conn.execute("SELECT status, COUNT(*) FROM orders GROUP BY status").fetchall())
     return {
         "scans_ok": ok.get("scan_location", 0) + item_ok,

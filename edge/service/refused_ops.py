@@ -5,7 +5,7 @@ from .unit_of_work import RefusedOp, UnitOfWork
 
 # Refusals that mean "the floor changed since the picker did this", not "the picker did it wrong": the picker
 # already did the work on the device, so the lead needs to hear of it. Every other refusal changes nothing.
-LOGGED_REFUSALS = frozenset({"lease_lost", "task_closed", "not_your_task", "order_closed"})
+LOGGED_REFUSALS = frozenset({"lease_lost", "task_closed", "not_your_task", "order_closed", "batch_closed"})
 
 
 def log_refusal(uow: UnitOfWork, cmd, endpoint: str, err: DomainError) -> None:

@@ -2,7 +2,7 @@
 import pytest
 
 from conftest import add_login, dump, log_in, op, outbox, stock
-from dashboard_support import audit_actions
+from dashboard_support import audit_actions, row
 
 
 @pytest.fixture
@@ -82,6 +82,8 @@ def test_a_wave_by_cut_off_is_picked_in_one_walk_into_totes(client, db_path, ord
     assert {o["order_id"]: o["tote"] for o in ready} == {"SO-1": "TOTE-02", "SO-2": "TOTE-01"}
     assert client.post("/api/v1/orders/SO-1/cartons", headers=sam, json={"op_id": op()}).status_code == 201
     assert ("maria", "wave.released", "DC01-W00001", "14:00 carrier") in audit_actions(db_path)
+    metrics = client.get("/api/v1/metrics").json
+    assert (metrics["pick_accuracy"], metrics["scans_ok"]) == (1.0, 8)  # 4 location scans and 4 puts
 
 
 def test_wrong_totes_and_bad_input_are_refused_and_change_nothing(client, db_path, orders, lead, sam, alex):
@@ -130,6 +132,10 @@ def test_the_lead_needs_a_login_and_csrf_and_can_stop_a_batch(client, db_path, o
     late = client.post(f"/api/v1/tasks/{stop['task_id']}/location-scan", headers=sam, json={
         "op_id": op(), "barcode": stop["location_barcode"], "lease_epoch": stop["lease_epoch"]})
     assert late.json["error"] == "lease_lost"
+    offline_put = put(client, sam, batch, stop, "TOTE-01")  # done on the handheld before the lead stopped it
+    assert offline_put.json["error"] == "batch_closed"
+    assert row(db_path, "SELECT code, task_id FROM refused_ops ORDER BY id DESC LIMIT 1") == (
+        "batch_closed", stop["task_id"])  # the lead hears of work the floor did in vain
     assert client.get("/api/v1/tasks/next", headers=alex).json["task"]["order_id"] == "SO-2"  # single picking again
 
 
