@@ -119,6 +119,12 @@ class PgConnection:
     def close(self) -> None:
         self.raw.close()
 
+    def __del__(self):
+        # a pooled connection dies with its thread: close it, as a SQLite handle closes when collected
+        raw = getattr(self, "raw", None)
+        if raw is not None and not raw.closed:
+            raw.close()
+
 
 class PgDatabase:
     """What a write transaction yields on PostgreSQL: the sqlite-utils Database calls our stores make."""

@@ -3,12 +3,12 @@
 `pytest --central-db=postgres` (or WES_CENTRAL_DB=postgres) runs the centre's and the hub's tests on PostgreSQL:
 one throwaway cluster per session, a fresh database per test.
 """
-import itertools
 import os
 
 import pytest
 
 from deploy.mosquitto import MosquittoBroker, find_mosquitto
+from tests.central_databases import ResettableDatabase
 
 BACKENDS = ("sqlite", "postgres")
 
@@ -32,14 +32,13 @@ def central_backend(request) -> str:
 
 
 @pytest.fixture(scope="session")
-def postgres_template(central_backend):
-    """Start this session's PostgreSQL cluster with a migrated template database; yield (cluster, template)."""
+def postgres_database(central_backend):
+    """Start this session's PostgreSQL cluster with one migrated database; yield its Database, or None on SQLite."""
     if central_backend != "postgres":
         yield None
         return
     import psycopg
 
-    from central.adapters.migrations import migrate
     from tests.postgres_cluster import PostgresCluster, postgres_bindir, wait_ready
 
     bindir = postgres_bindir()
@@ -48,40 +47,25 @@ def postgres_template(central_backend):
     with PostgresCluster(bindir) as cluster:
         wait_ready(cluster.url)
         with psycopg.connect(cluster.url, autocommit=True) as admin:
-            admin.execute("CREATE DATABASE wes_template")
-        migrate(cluster.database_url("wes_template"))
-        yield cluster, "wes_template"
-
-
-_numbers = itertools.count(1)
-
-
-def fresh_database(template: tuple, schema: bool = True):
-    """Create a database (a copy of the migrated template, or empty); return (url, drop)."""
-    import psycopg
-
-    from sync.pg_connections import close_pooled
-
-    cluster, name = template
-    database = f"wes_test_{os.getpid()}_{next(_numbers)}"
-    source = name if schema else "template0"
-    with psycopg.connect(cluster.url, autocommit=True) as admin:
-        admin.execute(f"CREATE DATABASE {database} TEMPLATE {source} STRATEGY FILE_COPY")
-    url = cluster.database_url(database)
-
-    def drop():
-        close_pooled(url)
-        with psycopg.connect(cluster.url, autocommit=True) as admin:
-            admin.execute(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")
-    return url, drop
+            admin.execute("CREATE DATABASE wes_central")
+        database = ResettableDatabase(cluster.database_url("wes_central"))
+        yield database
+        from sync.pg_connections import close_pooled
+        close_pooled(database.url)
 
 
 @pytest.fixture
-def central_db(tmp_path, postgres_template) -> str:
-    """The centre's database for one test: a fresh SQLite file, or a fresh migrated PostgreSQL database URL."""
-    if postgres_template is None:
-        yield str(tmp_path / "central.db")
-        return
-    url, drop = fresh_database(postgres_template)
-    yield url
-    drop()
+def central_db(tmp_path, postgres_database) -> str:
+    """The centre's database for one test: a fresh SQLite file, or the session's PostgreSQL database, emptied."""
+    if postgres_database is None:
+        return str(tmp_path / "central.db")
+    return postgres_database.reset()
+
+
+@pytest.fixture
+def hub_db(central_db) -> str:
+    """The hub side's database for one sync test: the centre's, with the sync tables (SQLite or PostgreSQL)."""
+    from central.adapters.migrations import migrate
+
+    migrate(central_db)
+    return central_db

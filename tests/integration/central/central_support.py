@@ -4,8 +4,8 @@ import json
 import uuid
 
 from central.adapters.hub_hooks import apply_event
-from sync.sql_dialect import dialect_of
 from sync.sqlite_store import read_connection, write_transaction
+from tests.central_databases import table_names
 
 MUG = {"description": "Blue mug 350 ml", "gtins": ["05012345678900"]}
 KETTLE = {"description": "Kettle 1.7 l, steel", "gtins": ["05012345678931"]}
@@ -61,10 +61,5 @@ def outbox(db_path: str, stream: str | None = None) -> list[dict]:
 def dump(db_path: str) -> dict:
     """Return every table's rows, to show a request changed nothing."""
     with read_connection(db_path) as conn:
-        tables = [r[0] for r in conn.execute(TABLES[dialect_of(conn).name])]
+        tables = table_names(conn)
         return {t: sorted(map(tuple, conn.execute(f'SELECT * FROM "{t}"')), key=repr) for t in tables}
-
-
-TABLES = {"sqlite": "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name",
-          "postgresql": "SELECT relname FROM pg_class WHERE relnamespace = 'public'::regnamespace"
-                        " AND relkind IN ('r', 'p') AND NOT relispartition ORDER BY relname"}
