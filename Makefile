@@ -28,6 +28,7 @@ label-renderer:
 
 test: venv mosquitto label-renderer
 	$(PY) -m pytest -q
+	$(PY) -m pytest -q --central-db=postgres tests/integration/central tests/integration/sync
 
 chaos: venv mosquitto
 	$(PY) -m deploy.chaos --episodes $(EPISODES) --sites $(SITES) $(CHAOS_ARGS)

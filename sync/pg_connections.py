@@ -32,7 +32,7 @@ def translate(sql: str) -> str:
             return "%%"
         if token.startswith(":") and token != "::":
             return f"%({token[1:]})s"
-        return token
+        return token.replace("%", "%%")  # psycopg reads % even inside quoted text
 
     return _TOKEN.sub(placeholder, sql)
 
