@@ -18,6 +18,16 @@ def pytest_addoption(parser):
                      help="database of the centre and hub tests: sqlite (default) or postgres (a private cluster)")
 
 
+def pytest_collection_modifyitems(config, items):
+    """Leave out the tests about PostgreSQL itself unless the centre's tests run on it."""
+    if config.getoption("--central-db") == "postgres":
+        return
+    kept = [item for item in items if item.get_closest_marker("postgres_only") is None]
+    if len(kept) < len(items):
+        config.hook.pytest_deselected(items=[item for item in items if item not in kept])
+        items[:] = kept
+
+
 @pytest.fixture
 def broker(tmp_path):
     if not find_mosquitto():
