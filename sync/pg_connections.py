@@ -60,7 +60,7 @@ def _row_factory(cursor):
 
 
 class _NumericLoader(Loader):
-    """Load NUMERIC (what SUM and AVG of integers give) as int when whole, else float, as SQLite would."""
+    """Load NUMERIC (what SUM of BIGINT gives) as int when whole, else float, as SQLite would return it."""
 
     def load(self, data):
         value = Decimal(bytes(data).decode())

@@ -94,14 +94,18 @@ def _next_month(month: date) -> date:
 _known_partitions: set[tuple[str, date]] = set()
 
 
+def missing_partitions(url: str, days) -> list[date]:
+    """Return the months of these days whose ledger partition this process has not made sure of yet."""
+    return sorted({_month(day) for day in days if (url, _month(day)) not in _known_partitions})
+
+
 def ensure_ledger_partitions(conn: PgConnection, days) -> None:
     """Create the monthly ledger partitions these days fall in, if missing (outside any transaction).
 
     Creating a partition locks the whole ledger for a moment, so it is done before the ingest transaction,
     once per month per process, and not while holding the row locks other ingests wait on.
     """
-    months = {_month(day) for day in days} - {month for url, month in _known_partitions if url == conn.url}
-    for month in sorted(months):
+    for month in missing_partitions(conn.url, days):
         name = f"sync_inbox_y{month.year:04d}m{month.month:02d}"
         conn.execute("BEGIN")
         try:

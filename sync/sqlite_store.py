@@ -142,8 +142,9 @@ class SqliteOutboxStore:
         # The ack mark is a hint: if a power cut loses its last update, those rows are resent and the
         # receiver drops them as duplicates. So it need not wait for fsync (the outbox rows still do).
         with pooled_write(self.path, synchronous="NORMAL") as conn:
-            conn.execute(f"UPDATE sync_outbox_cursor SET acked_through = {dialect_of(conn).greatest('acked_through', '?')},"
-                         " acked_at = ? WHERE stream = ? AND epoch = ?", [seq, utc_now(), self.stream, self._epoch])
+            latest = dialect_of(conn).greatest("acked_through", "?")
+            conn.execute(f"UPDATE sync_outbox_cursor SET acked_through = {latest}, acked_at = ?"
+                         " WHERE stream = ? AND epoch = ?", [seq, utc_now(), self.stream, self._epoch])
 
     def start_new_epoch(self, from_seq: int) -> int:
         """Move this epoch's rows from `from_seq` on into a new epoch (renumbered from 1); return the epoch.
@@ -247,9 +248,11 @@ class SqliteInboxStore:
     def _prepare_ledger(self, events: list[dict]) -> None:
         """On PostgreSQL, make sure the ledger has the monthly partitions these events go to."""
         if events and is_postgres_url(self.path):
-            from .pg_schema import ensure_ledger_partitions, ledger_day
-            with pooled_connection(self.path) as conn:
-                ensure_ledger_partitions(conn, {ledger_day(e.get("occurred_at")) for e in events})
+            from .pg_schema import ensure_ledger_partitions, ledger_day, missing_partitions
+            days = {ledger_day(e.get("occurred_at")) for e in events}
+            if missing_partitions(self.path, days):
+                with pooled_connection(self.path) as conn:
+                    ensure_ledger_partitions(conn, days)
 
     def _insert_ledger(self, conn, rows: list[tuple]) -> None:
         if dialect_of(conn).postgres:

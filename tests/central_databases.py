@@ -53,5 +53,5 @@ def table_names(conn) -> list[str]:
     """Name every table of a test database, on SQLite or PostgreSQL (the ledger's partitions count as one)."""
     from sync.sql_dialect import dialect_of
 
-    sql = USER_TABLES if dialect_of(conn).postgres else "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"
-    return [row[0] for row in conn.execute(sql)]
+    sqlite = "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"
+    return [row[0] for row in conn.execute(USER_TABLES if dialect_of(conn).postgres else sqlite)]

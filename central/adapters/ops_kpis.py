@@ -46,12 +46,14 @@ def ledger_totals(conn: sqlite3.Connection, since: datetime) -> dict[str, dict]:
         site(row["stream"]).update(picks=row["n"], units_picked=row["units"], first_pick_at=row["first"])
     for row in conn.execute(
             f"SELECT stream, COUNT(*) AS n, SUM({number('data', 'qty_short')}) AS units"
-            f" FROM {in_window(conn)} WHERE type = 'task.shorted' AND occurred_at >= ? AND outcome = 'applied' GROUP BY stream",
+            f" FROM {in_window(conn)} WHERE type = 'task.shorted' AND occurred_at >= ? AND outcome = 'applied'"
+            " GROUP BY stream",
             [stamp(since)]):
         site(row["stream"]).update(shorts=row["n"], units_short=row["units"])
     for row in conn.execute(
             f"SELECT stream, COUNT(*) AS n FROM {in_window(conn)} WHERE type = 'scan.rejected' AND occurred_at >= ?"
-            f" AND {dialect_of(conn).json_text('data', 'step')} = 'item' AND outcome = 'applied' GROUP BY stream", [stamp(since)]):
+            f" AND {dialect_of(conn).json_text('data', 'step')} = 'item' AND outcome = 'applied' GROUP BY stream",
+            [stamp(since)]):
         site(row["stream"])["wrong_items"] = row["n"]
     return totals
 

@@ -38,8 +38,8 @@ def test_a_sqlite_url_names_the_same_file_as_its_path(tmp_path, monkeypatch):
 
 
 def batch(first: int, last: int, occurred_at: str = "2025-03-03T10:00:00.000+00:00") -> list[dict]:
-    return [{**stock("A-01-01", "SKU-BLUE-MUG", -1), "seq": seq, "event_id": str(uuid.uuid5(uuid.NAMESPACE_URL, f"DC01/{seq}")),
-             "occurred_at": occurred_at} for seq in range(first, last + 1)]
+    return [{**stock("A-01-01", "SKU-BLUE-MUG", -1), "seq": seq, "occurred_at": occurred_at,
+             "event_id": str(uuid.uuid5(uuid.NAMESPACE_URL, f"DC01/{seq}"))} for seq in range(first, last + 1)]
 
 
 @pytest.mark.postgres_only

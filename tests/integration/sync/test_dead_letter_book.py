@@ -1,4 +1,5 @@
-"""DeadLetterBook on a real database (SQLite, or PostgreSQL with --central-db=postgres): batches are decoded and checked again, control messages are not replayed."""
+"""DeadLetterBook on a real database (SQLite, or PostgreSQL with --central-db=postgres): batches are
+decoded and checked again, control messages are not replayed."""
 import json
 import uuid
 
