@@ -28,7 +28,7 @@ label-renderer:
 
 test: venv mosquitto label-renderer
 	$(PY) -m pytest -q
-	$(PY) -m pytest -q --central-db=postgres tests/integration/central tests/integration/sync
+	$(PY) -m pytest -q --central-db=postgres tests/integration/central tests/integration/sync tests/e2e/test_secured_broker.py
 
 chaos: venv mosquitto
 	$(PY) -m deploy.chaos --episodes $(EPISODES) --sites $(SITES) $(CHAOS_ARGS)
