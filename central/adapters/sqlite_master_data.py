@@ -69,11 +69,9 @@ class SqliteStockRepository(StockRepository):
 
     def add_delta(self, site_id: str, location: str, sku: str, lot: str, qty_delta: int) -> int:
         # a sum of deltas, never last-write-wins: replays are stopped by the inbox, not here
-        self.db.execute("INSERT INTO stock (site_id, location, sku, lot, qty) VALUES (?,?,?,?,?)"
-                        " ON CONFLICT (site_id, location, sku, lot) DO UPDATE SET qty = stock.qty + excluded.qty",
-                        [site_id, location, sku, lot, qty_delta])
-        (qty,) = self.db.execute("SELECT qty FROM stock WHERE site_id = ? AND location = ? AND sku = ? AND lot = ?",
-                                 [site_id, location, sku, lot]).fetchone()
+        (qty,) = self.db.execute("INSERT INTO stock (site_id, location, sku, lot, qty) VALUES (?,?,?,?,?)"
+                                 " ON CONFLICT (site_id, location, sku, lot) DO UPDATE SET qty = stock.qty + excluded.qty"
+                                 " RETURNING qty", [site_id, location, sku, lot, qty_delta]).fetchone()
         return qty
 
     def on_hand_by_site(self, skus: set[str], exclude_locations: tuple[str, ...]) -> dict[str, dict[str, int]]:
