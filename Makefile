@@ -56,5 +56,9 @@ bench-dashboard: venv
 bench-ops: venv
 	$(PY) -m bench.ops_render
 
+.PHONY: bench-central_ledger
+bench-central_ledger: venv
+	$(PY) -m bench.central_ledger
+
 clean:
 	rm -rf .demo .pytest_cache build *.egg-info

@@ -49,7 +49,7 @@ def postgres_database(central_backend):
         return
     import psycopg
 
-    from tests.postgres_cluster import PostgresCluster, postgres_bindir, wait_ready
+    from deploy.postgres import PostgresCluster, postgres_bindir, wait_ready
 
     bindir = postgres_bindir()
     if bindir is None:

@@ -1,15 +1,16 @@
-"""A throwaway PostgreSQL cluster for tests: initdb into a temp dir, listen on a free loopback port, remove on stop.
+"""Start a throwaway PostgreSQL cluster (tests, benchmarks): initdb into a temp dir, a free loopback port.
 
 initdb refuses to run as root, so under root (CI) the cluster runs as the `postgres` user the Debian package creates.
 """
 import glob
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 import time
 from pathlib import Path
+
+from .mosquitto import free_port
 
 
 def postgres_bindir() -> str | None:
@@ -21,12 +22,6 @@ def postgres_bindir() -> str | None:
             return out
     candidates = sorted(glob.glob("/usr/lib/postgresql/*/bin/pg_ctl"), key=lambda p: int(p.split("/")[-3]))
     return os.path.dirname(candidates[-1]) if candidates else None
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class PostgresCluster:
