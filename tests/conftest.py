@@ -1,7 +1,7 @@
 """Shared fixtures: a real Mosquitto broker on a free loopback port, and the centre's database (SQLite or PostgreSQL).
 
 `pytest --central-db=postgres` (or WES_CENTRAL_DB=postgres) runs the centre's and the hub's tests on PostgreSQL:
-one throwaway cluster per session, a fresh database per test.
+one throwaway cluster per session with one database, emptied before each test.
 """
 import os
 
