@@ -131,6 +131,7 @@ class PgDatabase:
 
     def __init__(self, conn: PgConnection):
         self.conn = conn
+        self.locks: set[int] = set()  # advisory locks this transaction holds (a savepoint rollback frees its own)
 
     def execute(self, sql: str, params=None):
         return self.conn.execute(sql, params)
@@ -142,11 +143,13 @@ class PgDatabase:
     def atomic(self):
         """Run the block in a savepoint: its effects are undone if it raises, the transaction goes on."""
         self.conn.execute("SAVEPOINT pg_atomic")
+        locks = set(self.locks)
         try:
             yield self
         except BaseException:
             self.conn.execute("ROLLBACK TO SAVEPOINT pg_atomic")
             self.conn.execute("RELEASE SAVEPOINT pg_atomic")
+            self.locks = locks
             raise
         self.conn.execute("RELEASE SAVEPOINT pg_atomic")
 

@@ -65,10 +65,10 @@ class JoinedSqliteUnitOfWork(UnitOfWork):
         self._open = False
 
     def __enter__(self) -> "JoinedSqliteUnitOfWork":
-        if dialect_of(self.db).postgres and not getattr(self.db, "holds_writer_lock", False):
+        if dialect_of(self.db).postgres and CENTRAL_WRITER_LOCK not in self.db.locks:
             # site ingests run side by side but never beside a unit of work; held until the ingest commits
             self.db.execute("SELECT pg_advisory_xact_lock_shared(?)", [CENTRAL_WRITER_LOCK])
-            self.db.holds_writer_lock = True
+            self.db.locks.add(CENTRAL_WRITER_LOCK)
         self.db.execute(f"SAVEPOINT {self.SAVEPOINT}")
         self._open = True
         _bind(self, self.db, self.clock())

@@ -9,7 +9,7 @@ import pytest
 from central.__main__ import main
 from central.adapters.hub_hooks import apply_event
 from central.order_import_cli import run_import
-from central_support import stock
+from central_support import status, stock
 from sync.sqlite_store import SqliteInboxStore, read_connection
 
 SAMPLE = Path(__file__).resolve().parents[3] / "deploy" / "sample"
@@ -86,3 +86,25 @@ def test_one_sites_batches_take_turns_and_apply_once_while_other_sites_go_on(cen
         ledger = dict(conn.execute("SELECT stream, COUNT(*) FROM sync_inbox GROUP BY stream").fetchall())
     assert sorted(results) == [("DC01", 20), ("DC01", 20), ("DC02", 20)]
     assert qty == {"DC01": -20, "DC02": -20} and ledger == {"DC01": 20, "DC02": 20}
+
+
+@pytest.mark.postgres_only
+def test_an_ingest_holds_the_shared_writer_lock_for_every_event_even_after_a_rejected_one(central_db):
+    """A rejected event rolls the batch's savepoint back, which frees the lock; the redo must take it again."""
+    held = []
+
+    def apply_and_look(db, site, event):
+        apply_event(db, site, event)
+        (locks,) = db.execute("SELECT COUNT(*) FROM pg_locks WHERE locktype = 'advisory' AND mode = 'ShareLock'"
+                              " AND pid = pg_backend_pid()").fetchone()
+        held.append((event["seq"], locks))
+
+    events = [dict(event, seq=seq) for seq, event in enumerate(
+        [stock("A-01-01", "SKU-BLUE-MUG", 2), status("SO-999999", "shipped"), stock("A-01-01", "SKU-BLUE-MUG", 3)],
+        start=1)]
+    SqliteInboxStore(central_db).receive("DC01", 1, events, apply_and_look)
+    with read_connection(central_db) as conn:
+        outcomes = [tuple(r) for r in conn.execute("SELECT seq, outcome FROM sync_inbox ORDER BY seq")]
+        (qty,) = conn.execute("SELECT qty FROM stock WHERE site_id = 'DC01'").fetchone()
+    assert outcomes == [(1, "applied"), (2, "rejected"), (3, "applied")] and qty == 5
+    assert held[-2:] == [(1, 1), (3, 1)]  # the redo, event by event: each one under the lock
