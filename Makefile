@@ -28,6 +28,7 @@ label-renderer:
 
 test: venv mosquitto label-renderer
 	$(PY) -m pytest -q
+	$(PY) -m pytest -q --central-db=postgres tests/integration/central tests/integration/sync tests/e2e/test_secured_broker.py
 
 chaos: venv mosquitto
 	$(PY) -m deploy.chaos --episodes $(EPISODES) --sites $(SITES) $(CHAOS_ARGS)
@@ -57,6 +58,10 @@ bench-ops: venv
 
 bench-central_ingest: venv mosquitto
 	$(PY) -m bench.central_ingest $(BENCH_ARGS)
+
+.PHONY: bench-central_ledger
+bench-central_ledger: venv
+	$(PY) -m bench.central_ledger
 
 clean:
 	rm -rf .demo .pytest_cache build *.egg-info

@@ -13,7 +13,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     serve = commands.add_parser("serve", help="run the API and the sync endpoint",
                                 description="Serve the HTTP API (waitress) and sync with sites over MQTT.")
-    serve.add_argument("--db", default="central.db", help="SQLite database file (default: %(default)s)")
+    serve.add_argument("--db", default="central.db",
+                       help="SQLite file or postgresql:// URL (see docs/central-postgres.md; default: %(default)s)")
     serve.add_argument("--mqtt-url", default="mqtt://127.0.0.1:1883", help="broker URL (default: %(default)s)")
     serve.add_argument("--host", default="127.0.0.1", help="HTTP listen address (default: %(default)s)")
     serve.add_argument("--port", type=int, default=8000, help="HTTP port (default: %(default)s)")
@@ -50,7 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     seed = commands.add_parser("seed", help="load sites and items from a catalogue file (idempotent)",
                                description="Create missing sites and items, update changed ones.")
-    seed.add_argument("--db", required=True, help="SQLite database file")
+    seed.add_argument("--db", required=True, help="SQLite file or postgresql:// URL")
     seed.add_argument("--file", required=True, help="catalogue JSON: {\"sites\": [...], \"items\": [...]}")
 
     imports = commands.add_parser(
@@ -58,7 +59,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Import orders from CSV (one row per order line; see docs/central.md for the columns). Each "
                     "order is imported whole or not at all. Exit status: 0 all imported, 1 some orders refused "
                     "(see the report), 2 the file could not be read.")
-    imports.add_argument("--db", required=True, help="SQLite database file of the centre")
+    imports.add_argument("--db", required=True, help="the centre's SQLite file or postgresql:// URL")
     imports.add_argument("--file", required=True, help="the CSV file")
     imports.add_argument("--operator", default="", help="who imports (kept with the import and on held orders)")
     return parser

@@ -183,7 +183,7 @@ class DeadLetterBook:
     @staticmethod
     def _resolve(db, letter_id: int, status: str, actor: str, resolution: str) -> None:
         db.execute("UPDATE sync_dead_letters SET status = ?, resolved_at = ?, resolved_by = ?, resolution = ?,"
-                   " attempts = attempts + (? = 'replayed') WHERE id = ?",
+                   " attempts = attempts + CASE WHEN ? = 'replayed' THEN 1 ELSE 0 END WHERE id = ?",
                    [status, utc_now(), actor, resolution, status, letter_id])
 
     def _record_failure(self, db, letter_id: int, actor: str, reason: str) -> None:

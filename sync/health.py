@@ -38,7 +38,7 @@ def inbox_health(conn: sqlite3.Connection, stream: str) -> dict:
 
 def dead_letter_counts(conn: sqlite3.Connection) -> dict:
     """Count dead letters, all of them and those still open."""
-    row = conn.execute("SELECT COUNT(*), COALESCE(SUM(status = 'open'), 0) FROM sync_dead_letters").fetchone()
+    row = conn.execute("SELECT COUNT(*), COUNT(*) FILTER (WHERE status = 'open') FROM sync_dead_letters").fetchone()
     return {"dead_letters": row[0], "dead_letters_open": row[1]}
 
 

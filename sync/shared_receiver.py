@@ -79,6 +79,8 @@ class SharedBatchReceiver(BatchReceiver):
         decoded = [(site, batch, payload) for topic, site, payload in messages
                    if (batch := self.decode(topic, site, payload)) is not None]
         decoded.sort(key=lambda item: (item[0], item[1]["epoch"], item[1]["first_seq"]))
+        for _site, batch, _payload in decoded:  # PostgreSQL: a missing month's ledger partition, made beforehand
+            self.store._prepare_ledger(batch["events"])
         try:
             return self._send_acks(self._settle_all(decoded)) if decoded else []
         except Exception:

@@ -1,4 +1,8 @@
-"""SQLite connections for every store and server: WAL and FULL sync, pooled per thread, one writer at a time."""
+"""SQLite connections for every store and server: WAL and FULL sync, pooled per thread, one writer at a time.
+
+Each function also takes a `postgresql://` URL (the centre at scale) and then hands out the PostgreSQL connections of
+sync/pg_connections.py, which take the same SQL; there the database itself serialises writers with row locks.
+"""
 import fcntl
 import os
 import sqlite3
@@ -8,6 +12,8 @@ from datetime import datetime, timezone
 
 from sqlite_utils import Database
 
+from .sql_dialect import is_postgres_url, sqlite_path
+
 
 def utc_now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
@@ -15,7 +21,10 @@ def utc_now() -> str:
 
 def connect(path: str) -> sqlite3.Connection:
     """Open a connection in autocommit mode (we issue BEGIN IMMEDIATE ourselves), WAL on."""
-    conn = sqlite3.connect(path, timeout=10, isolation_level=None, check_same_thread=False)
+    if is_postgres_url(path):
+        from .pg_connections import PgConnection
+        return PgConnection(path)
+    conn = sqlite3.connect(sqlite_path(path), timeout=10, isolation_level=None, check_same_thread=False)
     conn.row_factory = sqlite3.Row
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("PRAGMA synchronous=FULL")
@@ -35,6 +44,12 @@ def pooled_connection(path: str):
     database restored or replaced under the same path is reopened, never read through a stale handle. A nested use
     on the same thread gets a connection of its own, closed afterwards.
     """
+    if is_postgres_url(path):
+        from .pg_connections import pg_pooled_connection
+        with pg_pooled_connection(path) as conn:
+            yield conn
+        return
+    path = sqlite_path(path)
     conns = _pooled.__dict__.setdefault("conns", {})
     entry = conns.get(path)
     identity = _file_identity(path)
@@ -81,7 +96,12 @@ def writer_lock(path: str):
 
     SQLite makes a second writer sleep and retry (1, 2, 5 … 100 ms), which turns a few concurrent requests into
     long latency tails. A thread lock plus an flock on a file next to the database hands the lock over at once.
+    PostgreSQL needs none of this: its writers wait on the rows they lock.
     """
+    if is_postgres_url(path):
+        yield
+        return
+    path = sqlite_path(path)
     with _writer_locks_guard:
         if path not in _writer_locks:
             _writer_locks[path] = (threading.RLock(), os.open(path + "-writer.lock", os.O_RDWR | os.O_CREAT, 0o644))
@@ -103,6 +123,11 @@ def writer_lock(path: str):
 @contextmanager
 def write_transaction(path: str):
     """Yield a sqlite-utils Database inside BEGIN IMMEDIATE; commit on success, else roll back."""
+    if is_postgres_url(path):
+        from .pg_connections import PgDatabase, pg_transaction
+        with pg_transaction(path) as conn:
+            yield PgDatabase(conn)
+        return
     conn = connect(path)
     try:
         with writer_lock(path):
@@ -119,6 +144,10 @@ def write_transaction(path: str):
 
 @contextmanager
 def read_connection(path: str):
+    if is_postgres_url(path):  # a pooled connection: opening one costs more than most reads
+        with pooled_connection(path) as conn:
+            yield conn
+        return
     conn = connect(path)
     try:
         yield conn
@@ -129,6 +158,13 @@ def read_connection(path: str):
 @contextmanager
 def pooled_write(path: str, synchronous: str = "FULL"):
     """Yield this thread's pooled connection inside BEGIN IMMEDIATE; commit on success, else roll back."""
+    if is_postgres_url(path):
+        from .pg_connections import pg_transaction
+        with pg_transaction(path) as conn:
+            if synchronous != "FULL":  # the same trade on PostgreSQL: commit without waiting for the WAL flush
+                conn.execute("SET LOCAL synchronous_commit = off")
+            yield conn
+        return
     with pooled_connection(path) as conn:
         if synchronous != "FULL":
             conn.execute(f"PRAGMA synchronous={synchronous}")
@@ -144,3 +180,11 @@ def pooled_write(path: str, synchronous: str = "FULL"):
         finally:
             if synchronous != "FULL":
                 conn.execute("PRAGMA synchronous=FULL")
+
+
+def as_database(conn):
+    """Wrap a connection as the database object write paths take (sqlite-utils on SQLite)."""
+    if is_postgres_url(getattr(conn, "url", "")):
+        from .pg_connections import PgDatabase
+        return PgDatabase(conn)
+    return Database(conn)

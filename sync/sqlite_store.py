@@ -11,8 +11,9 @@ from sqlite_utils import Database, Migrations
 
 from .batch_codec import data_json
 from .shared_ingest_schema import SHARED_INGEST_TABLES
-from .sqlite_connections import (connect, pooled_connection, pooled_write, read_connection, utc_now,  # noqa: F401
-                                 write_transaction, writer_lock)
+from .sql_dialect import dialect_of, is_postgres_url
+from .sqlite_connections import (as_database, connect, pooled_connection, pooled_write,  # noqa: F401
+                                 read_connection, utc_now, write_transaction, writer_lock)
 
 sync_migrations = Migrations("sync")
 
@@ -75,16 +76,18 @@ class OutgoingEvent:
 
 
 def ensure_stream(db: Database, stream: str, epoch: int = 1) -> None:
-    db.execute("INSERT OR IGNORE INTO sync_outbox_cursor (stream, epoch) VALUES (?, ?)", [stream, epoch])
+    db.execute("INSERT INTO sync_outbox_cursor (stream, epoch) VALUES (?, ?) ON CONFLICT DO NOTHING", [stream, epoch])
 
 
 def append_outbox(db: Database, stream: str, events: list[OutgoingEvent]) -> list[int]:
     """Append events to a stream inside the caller's open transaction; return their seqs.
 
-    Seqs are gap-free per (stream, epoch) because rows are only ever added inside a write transaction.
+    Seqs are gap-free per (stream, epoch) because rows are only ever added inside a write transaction, which on
+    PostgreSQL holds the stream's cursor row until it commits.
     """
     ensure_stream(db, stream)
-    (epoch,) = db.execute("SELECT epoch FROM sync_outbox_cursor WHERE stream = ?", [stream]).fetchone()
+    (epoch,) = db.execute("SELECT epoch FROM sync_outbox_cursor WHERE stream = ?" + dialect_of(db).for_update,
+                          [stream]).fetchone()
     (last,) = db.execute("SELECT COALESCE(MAX(seq), 0) FROM sync_outbox WHERE stream = ? AND epoch = ?",
                          [stream, epoch]).fetchone()
     now = utc_now()
@@ -105,7 +108,7 @@ class SqliteOutboxStore:
     def __init__(self, path: str, stream: str):
         self.path, self.stream = path, stream
         with pooled_write(path) as conn:
-            ensure_stream(Database(conn), stream)
+            ensure_stream(as_database(conn), stream)
         self._epoch = self._cursor()["epoch"]
 
     def _read(self, sql: str, params: list) -> list:
@@ -140,7 +143,8 @@ class SqliteOutboxStore:
         # The ack mark is a hint: if a power cut loses its last update, those rows are resent and the
         # receiver drops them as duplicates. So it need not wait for fsync (the outbox rows still do).
         with pooled_write(self.path, synchronous="NORMAL") as conn:
-            conn.execute("UPDATE sync_outbox_cursor SET acked_through = MAX(acked_through, ?), acked_at = ?"
+            latest = dialect_of(conn).greatest("acked_through", "?")
+            conn.execute(f"UPDATE sync_outbox_cursor SET acked_through = {latest}, acked_at = ?"
                          " WHERE stream = ? AND epoch = ?", [seq, utc_now(), self.stream, self._epoch])
 
     def start_new_epoch(self, from_seq: int) -> int:
@@ -151,13 +155,17 @@ class SqliteOutboxStore:
         """
         with write_transaction(self.path) as db:
             conn = db.conn
-            (epoch,) = conn.execute("SELECT epoch FROM sync_outbox_cursor WHERE stream = ?", [self.stream]).fetchone()
+            (epoch,) = conn.execute("SELECT epoch FROM sync_outbox_cursor WHERE stream = ?"
+                                    + dialect_of(conn).for_update, [self.stream]).fetchone()
             if epoch == self._epoch:
                 (top,) = conn.execute("SELECT MAX(epoch) FROM sync_outbox WHERE stream = ?", [self.stream]).fetchone()
                 new = max(epoch, top or 0) + 1
                 moved = conn.execute("UPDATE sync_outbox SET epoch = ?, seq = seq - ? WHERE stream = ? AND epoch = ?"
                                      " AND seq >= ?", [new, from_seq - 1, self.stream, epoch, from_seq]).rowcount
-                conn.execute("INSERT OR REPLACE INTO sync_outbox_epochs VALUES (?,?,?,?,?,?)",
+                conn.execute("INSERT INTO sync_outbox_epochs (stream, epoch, last_seq, moved_from_seq, moved, ended_at)"
+                             " VALUES (?,?,?,?,?,?) ON CONFLICT (stream, epoch) DO UPDATE SET last_seq ="
+                             " excluded.last_seq, moved_from_seq = excluded.moved_from_seq, moved = excluded.moved,"
+                             " ended_at = excluded.ended_at",
                              [self.stream, epoch, from_seq - 1, from_seq, moved, utc_now()])
                 conn.execute("UPDATE sync_outbox_cursor SET epoch = ?, acked_through = 0 WHERE stream = ?",
                              [new, self.stream])
@@ -206,15 +214,19 @@ class SqliteInboxStore:
         A resent seq whose event_id differs from the ledger's means the sender's database was
         restored: nothing is applied and the first differing seq is reported.
         """
+        events = sorted(events, key=lambda e: e["seq"])
+        self._prepare_ledger(events)
         with pooled_write(self.path) as conn:
             return self.receive_in(conn, stream, epoch, events, apply)
 
     def receive_in(self, conn, stream: str, epoch: int, events: list[dict], apply) -> InboxResult:
         """Do what `receive` does inside the caller's open write transaction (several steps, one commit)."""
         events = sorted(events, key=lambda e: e["seq"])
-        conn.execute("INSERT OR IGNORE INTO sync_inbox_cursor (stream, epoch) VALUES (?, ?)", [stream, epoch])
-        (hwm,) = conn.execute("SELECT hwm FROM sync_inbox_cursor WHERE stream = ? AND epoch = ?",
-                              [stream, epoch]).fetchone()
+        conn.execute("INSERT INTO sync_inbox_cursor (stream, epoch) VALUES (?, ?) ON CONFLICT DO NOTHING",
+                     [stream, epoch])
+        # on PostgreSQL the cursor's row lock makes a site's batches take turns (other sites go on)
+        (hwm,) = conn.execute("SELECT hwm FROM sync_inbox_cursor WHERE stream = ? AND epoch = ?"
+                              + dialect_of(conn).for_update, [stream, epoch]).fetchone()
         resent = [e for e in events if e["seq"] <= hwm]
         if resent:
             stored = dict(conn.execute(
@@ -228,9 +240,9 @@ class SqliteInboxStore:
         if fresh and fresh[0]["seq"] > hwm + 1:
             return InboxResult(hwm, gap=True, verified_through=min(hwm, events[-1]["seq"]))
         if fresh:
-            outcomes = self._apply_all(Database(conn), stream, epoch, fresh, apply)
+            outcomes = self._apply_all(as_database(conn), stream, epoch, fresh, apply)
             now = utc_now()
-            conn.executemany(self.LEDGER_INSERT, [
+            self._insert_ledger(conn, [
                 (stream, epoch, e["seq"], e["event_id"], e["type"], e["occurred_at"], e["recorded_at"],
                  e.get("device_id"), e.get("op_id"), data_json(e["data"]), now,
                  outcome, reason) for e, (outcome, reason) in zip(fresh, outcomes)])
@@ -238,6 +250,22 @@ class SqliteInboxStore:
             conn.execute("UPDATE sync_inbox_cursor SET hwm = ?, updated_at = ? WHERE stream = ? AND epoch = ?",
                          [hwm, now, stream, epoch])
         return InboxResult(hwm, verified_through=min(hwm, events[-1]["seq"]) if events else hwm)
+
+    def _prepare_ledger(self, events: list[dict]) -> None:
+        """On PostgreSQL, make sure the ledger has the monthly partitions these events go to."""
+        if events and is_postgres_url(self.path):
+            from .pg_schema import ensure_ledger_partitions, ledger_day, missing_partitions
+            days = {ledger_day(e.get("occurred_at")) for e in events}
+            if missing_partitions(self.path, days):
+                with pooled_connection(self.path) as conn:
+                    ensure_ledger_partitions(conn, days)
+
+    def _insert_ledger(self, conn, rows: list[tuple]) -> None:
+        if dialect_of(conn).postgres:
+            from .pg_schema import insert_ledger_rows
+            insert_ledger_rows(conn, rows)  # adds the partition key, occurred_on
+        else:
+            conn.executemany(self.LEDGER_INSERT, rows)
 
     def _apply_all(self, db: Database, stream: str, epoch: int, events: list[dict], apply) -> list[tuple]:
         """Apply events in one savepoint; only if one is rejected, redo them one savepoint each."""
@@ -261,7 +289,9 @@ class SqliteInboxStore:
 
     def dead_letter(self, topic: str, payload: bytes, reason: str) -> None:
         with write_transaction(self.path) as db:
-            self._dead_letter_in(db, topic, payload.decode("utf-8", "replace")[:65536], reason)
+            # NUL bytes become U+FFFD like other undecodable bytes: PostgreSQL text cannot hold them
+            text = payload.decode("utf-8", "replace").replace("\x00", "\ufffd")
+            self._dead_letter_in(db, topic, text[:65536], reason)
 
     @staticmethod
     def _dead_letter_in(db: Database, topic: str, payload: str, reason: str) -> None:

@@ -57,7 +57,8 @@ class AllocationRetryPump:
         with read_connection(self.db_path) as conn:
             (waiting,) = conn.execute("SELECT EXISTS (SELECT 1 FROM orders WHERE status = ?)",
                                       [ORDER_RECEIVED]).fetchone()
-            (mark,) = conn.execute("SELECT COALESCE(MAX(rowid), 0) FROM sync_inbox").fetchone()
+            # every event stored advances its stream's high-water mark, so their sum moves whenever the ledger does
+            (mark,) = conn.execute("SELECT COALESCE(SUM(hwm), 0) FROM sync_inbox_cursor").fetchone()
         if not waiting or mark == self._inbox_mark:
             return False
         self._inbox_mark = mark

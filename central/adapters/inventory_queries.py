@@ -5,6 +5,7 @@ import sqlite3
 from central.domain.allocation import PACK_LOCATION
 from central.domain.orders import CLOSED_STATUSES, TRANSFER
 from protocols.status import ORDER_SHIPPED
+from sync.sql_dialect import dialect_of
 
 
 def _where(site: str | None, sku: str | None, site_column: str, sku_column: str) -> tuple[str, list]:
@@ -28,7 +29,8 @@ def network_inventory(conn: sqlite3.Connection, site: str | None, sku: str | Non
     closed = ",".join("?" * len(CLOSED_STATUSES))
     where_o, params_o = _where(site, sku, "o.site_id", "l.sku")
     allocated = conn.execute(
-        "SELECT o.site_id, l.sku, SUM(MAX(l.qty - l.picked_qty - l.short_qty, 0)) FROM order_lines l"
+        "SELECT o.site_id, l.sku, SUM(CASE WHEN l.qty - l.picked_qty - l.short_qty > 0"
+        " THEN l.qty - l.picked_qty - l.short_qty ELSE 0 END) FROM order_lines l"
         f" JOIN orders o ON o.order_id = l.order_id WHERE o.site_id IS NOT NULL AND o.status NOT IN ({closed})"
         f"{where_o} GROUP BY o.site_id, l.sku", [*CLOSED_STATUSES, *params_o]).fetchall()
     where_t, params_t = _where(site, sku, "o.ship_to_site", "l.sku")
@@ -67,10 +69,11 @@ def ledger_qty(conn: sqlite3.Connection, site_id: str) -> dict[tuple, int]:
 
 def ledger_events(conn: sqlite3.Connection, site_id: str, location: str, sku: str, lot: str) -> list[dict]:
     """Return the site's stock events for one location/sku/lot in ledger order, set-aside ones included."""
+    field = dialect_of(conn).json_text
     rows = conn.execute(
         "SELECT epoch, seq, occurred_at, received_at, outcome, reason, data FROM sync_inbox"
-        " WHERE stream = ? AND type = 'stock.changed' AND json_extract(data, '$.location') = ?"
-        " AND json_extract(data, '$.sku') = ? AND COALESCE(json_extract(data, '$.lot'), '') = ?"
+        f" WHERE stream = ? AND type = 'stock.changed' AND {field('data', 'location')} = ?"
+        f" AND {field('data', 'sku')} = ? AND COALESCE({field('data', 'lot')}, '') = ?"
         " ORDER BY epoch, seq", [site_id, location, sku, lot])
     events = []
     for row in rows:

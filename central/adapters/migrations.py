@@ -1,6 +1,7 @@
 """Schema of the centre's database (sqlite_utils.Migrations "central"), plus the sync tables."""
 from sqlite_utils import Database, Migrations
 
+from sync.sql_dialect import is_postgres_url
 from sync.sqlite_store import connect, sync_migrations
 
 from .ops_indexes import ops_migrations
@@ -120,7 +121,14 @@ def m006_order_returns(db: Database) -> None:
 
 
 def migrate(db_path: str) -> None:
-    """Bring the database up to date (sync tables and central tables); safe to run every start."""
+    """Bring the database up to date (sync tables and central tables); safe to run every start.
+
+    `db_path` is a SQLite file (or sqlite:/// URL) or a postgresql:// URL.
+    """
+    if is_postgres_url(db_path):
+        from .pg_schema import migrate_postgres
+        migrate_postgres(db_path)
+        return
     conn = connect(db_path)
     try:
         db = Database(conn)

@@ -2,20 +2,22 @@
 import sqlite3
 from datetime import datetime, timedelta
 
-from .ops_kpis import backlog, stamp
-from .ops_queries import open_dead_letters, sites
+from sync.sql_dialect import dialect_of
 
-LOCATION = "json_extract(data, '$.location')"
+from .ops_kpis import backlog, in_window, stamp
+from .ops_queries import open_dead_letters, sites
 
 
 def repeated_shorts(conn: sqlite3.Connection, since: datetime, at_least: int) -> list[dict]:
     """Locations with `at_least` short picks or more since then, worst first."""
+    dialect = dialect_of(conn)
+    location = dialect.json_text("data", "location")
     rows = conn.execute(
-        f"SELECT stream AS site_id, {LOCATION} AS location, COUNT(*) AS shorts,"
-        " SUM(json_extract(data, '$.qty_short')) AS units_short,"
-        " GROUP_CONCAT(DISTINCT json_extract(data, '$.sku')) AS skus, MAX(occurred_at) AS last_at"
-        " FROM sync_inbox INDEXED BY sync_inbox_by_type_time WHERE type = 'task.shorted' AND occurred_at >= ?"
-        " GROUP BY stream, location HAVING COUNT(*) >= ? ORDER BY shorts DESC, site_id, location",
+        f"SELECT stream AS site_id, {location} AS location, COUNT(*) AS shorts,"
+        f" SUM({dialect.json_number('data', 'qty_short')}) AS units_short,"
+        f" {dialect.distinct_list(dialect.json_text('data', 'sku'))} AS skus, MAX(occurred_at) AS last_at"
+        f" FROM {in_window(conn, 'sync_inbox_by_type_time')} WHERE type = 'task.shorted' AND occurred_at >= ?"
+        f" GROUP BY stream, {location} HAVING COUNT(*) >= ? ORDER BY shorts DESC, site_id, location",
         [stamp(since), at_least])
     return [dict(row, skus=sorted(row["skus"].split(","))) for row in rows]
 
@@ -32,11 +34,13 @@ def negative_stock(conn: sqlite3.Connection, since: datetime) -> list[dict]:
         key = (row["site_id"], row["location"], row["sku"], row["lot"])
         found[key] = {"site_id": key[0], "location": key[1], "sku": key[2], "lot": key[3], "qty_now": row["qty"],
                       "lowest": row["qty"], "went_negative_at": None, "seq": None, "reason": None}
+    dialect = dialect_of(conn)
+    field = dialect.json_text
     rows = conn.execute(
-        f"WITH moves AS (SELECT stream, epoch, seq, occurred_at, {LOCATION} AS location,"
-        " json_extract(data, '$.sku') AS sku, COALESCE(json_extract(data, '$.lot'), '') AS lot,"
-        " json_extract(data, '$.qty_delta') AS delta, json_extract(data, '$.reason') AS reason"
-        " FROM sync_inbox INDEXED BY sync_inbox_by_type_received"
+        f"WITH moves AS (SELECT stream, epoch, seq, occurred_at, {field('data', 'location')} AS location,"
+        f" {field('data', 'sku')} AS sku, COALESCE({field('data', 'lot')}, '') AS lot,"
+        f" {dialect.json_number('data', 'qty_delta')} AS delta, {field('data', 'reason')} AS reason"
+        f" FROM {in_window(conn, 'sync_inbox_by_type_received')}"
         " WHERE type = 'stock.changed' AND received_at >= ? AND outcome = 'applied'),"
         " running AS (SELECT *, SUM(delta) OVER (PARTITION BY stream, location, sku, lot ORDER BY epoch, seq) AS run,"
         " SUM(delta) OVER (PARTITION BY stream, location, sku, lot) AS moved FROM moves)"

@@ -4,13 +4,20 @@ from datetime import datetime, timedelta
 
 from central.domain.orders import CLOSED_STATUSES
 from protocols.status import ORDER_SHIPPED
+from sync.sql_dialect import dialect_of
 
 from .ops_queries import CLOSED
 
 MIN_WORKED_HOURS = 0.25  # a site that just started picking is not judged on a few minutes
-# Grouping by site tempts the planner into the (stream, type) index and every site's whole history of that type;
-# the window on (type, occurred_at) reads only the events in it.
-IN_WINDOW = "sync_inbox INDEXED BY sync_inbox_by_type_time"
+
+
+def in_window(conn, index: str = "sync_inbox_by_type_time") -> str:
+    """The ledger, read through a (type, time) index.
+
+    On SQLite, grouping by site tempts the planner into the (stream, type) index and every site's whole history
+    of that type; the window on (type, occurred_at) reads only the events in it. PostgreSQL's planner needs no hint.
+    """
+    return "sync_inbox" if dialect_of(conn).postgres else f"sync_inbox INDEXED BY {index}"
 
 
 def stamp(moment: datetime) -> str:
@@ -31,19 +38,22 @@ def ledger_totals(conn: sqlite3.Connection, since: datetime) -> dict[str, dict]:
     def site(stream: str) -> dict:
         return totals.setdefault(stream, {"picks": 0, "units_picked": 0, "shorts": 0, "units_short": 0,
                                           "wrong_items": 0, "first_pick_at": None})
+    number = dialect_of(conn).json_number
     for row in conn.execute(
-            "SELECT stream, COUNT(*) AS n, SUM(json_extract(data, '$.qty')) AS units, MIN(occurred_at) AS first"
-            f" FROM {IN_WINDOW} WHERE type = 'task.picked' AND occurred_at >= ? AND outcome = 'applied'"
+            f"SELECT stream, COUNT(*) AS n, SUM({number('data', 'qty')}) AS units, MIN(occurred_at) AS first"
+            f" FROM {in_window(conn)} WHERE type = 'task.picked' AND occurred_at >= ? AND outcome = 'applied'"
             " GROUP BY stream", [stamp(since)]):
         site(row["stream"]).update(picks=row["n"], units_picked=row["units"], first_pick_at=row["first"])
     for row in conn.execute(
-            "SELECT stream, COUNT(*) AS n, SUM(json_extract(data, '$.qty_short')) AS units"
-            f" FROM {IN_WINDOW} WHERE type = 'task.shorted' AND occurred_at >= ? AND outcome = 'applied' GROUP BY stream",
+            f"SELECT stream, COUNT(*) AS n, SUM({number('data', 'qty_short')}) AS units"
+            f" FROM {in_window(conn)} WHERE type = 'task.shorted' AND occurred_at >= ? AND outcome = 'applied'"
+            " GROUP BY stream",
             [stamp(since)]):
         site(row["stream"]).update(shorts=row["n"], units_short=row["units"])
     for row in conn.execute(
-            f"SELECT stream, COUNT(*) AS n FROM {IN_WINDOW} WHERE type = 'scan.rejected' AND occurred_at >= ?"
-            " AND json_extract(data, '$.step') = 'item' AND outcome = 'applied' GROUP BY stream", [stamp(since)]):
+            f"SELECT stream, COUNT(*) AS n FROM {in_window(conn)} WHERE type = 'scan.rejected' AND occurred_at >= ?"
+            f" AND {dialect_of(conn).json_text('data', 'step')} = 'item' AND outcome = 'applied' GROUP BY stream",
+            [stamp(since)]):
         site(row["stream"])["wrong_items"] = row["n"]
     return totals
 
@@ -70,7 +80,8 @@ def cycle_times(conn: sqlite3.Connection, since: datetime) -> dict[str, list[flo
             "SELECT o.site_id, COALESCE(p.created_at, o.created_at) AS received, MAX(h.at) AS shipped"
             " FROM order_status_history h JOIN orders o ON o.order_id = h.order_id"
             " LEFT JOIN orders p ON p.order_id = o.parent_order_id"
-            " WHERE h.status = ? AND h.at >= ? AND o.site_id IS NOT NULL GROUP BY h.order_id",
+            " WHERE h.status = ? AND h.at >= ? AND o.site_id IS NOT NULL"
+            " GROUP BY h.order_id, o.site_id, p.created_at, o.created_at",
             [ORDER_SHIPPED, stamp(since)]):
         hours = (datetime.fromisoformat(row["shipped"]) - datetime.fromisoformat(row["received"])).total_seconds()
         found.setdefault(row["site_id"], []).append(max(0.0, hours / 3600))

@@ -5,6 +5,7 @@ import sqlite3
 from central.domain.orders import CLOSED_STATUSES, ORDER_SPLIT
 from central.domain.ship_risk import OpenOrder
 from sync.health import outbox_health, site_up_health
+from sync.sql_dialect import dialect_of
 
 from .queries import get_order
 
@@ -24,10 +25,10 @@ def order_page(conn: sqlite3.Connection, status: str | None, site_id: str | None
         where.append("o.site_id = ?")
         params.append(site_id)
     if customer:
-        where.append("instr(lower(o.customer), lower(?)) > 0")
+        where.append(dialect_of(conn).contains("lower(o.customer)", "lower(?)"))
         params.append(customer)
     if only is not None:
-        where.append("o.order_id IN (SELECT value FROM json_each(?))")
+        where.append(dialect_of(conn).in_json_list("o.order_id"))
         params.append(json.dumps(only))
     clause = f" WHERE {' AND '.join(where)}" if where else ""
     (total,) = conn.execute(f"SELECT COUNT(*) FROM orders o{clause}", params).fetchone()
@@ -50,7 +51,7 @@ def order_end_to_end(conn: sqlite3.Connection, order_id: str) -> dict | None:
     order["parent"] = get_order(conn, parent) if parent else None
     rows = conn.execute(
         "SELECT stream, epoch, seq, type, occurred_at, received_at, outcome, reason, data FROM sync_inbox"
-        " WHERE json_extract(data, '$.order_id') IN (SELECT value FROM json_each(?))"
+        f" WHERE {dialect_of(conn).in_json_list(dialect_of(conn).json_text('data', 'order_id'))}"
         " ORDER BY occurred_at, stream, epoch, seq", [json.dumps(ids)])
     order["events"] = [dict(row, data=json.loads(row["data"])) for row in rows]
     return order
@@ -61,13 +62,14 @@ def open_orders(conn: sqlite3.Connection, order_ids: list[str] | None = None) ->
 
     With order_ids: only what their forecast needs, i.e. every open order at their sites, and themselves.
     """
-    only = ""
+    only, dialect = "", dialect_of(conn)
     if order_ids is not None:
-        only = (" AND (o.order_id IN (SELECT value FROM json_each(:ids)) OR o.site_id IN (SELECT site_id FROM orders"
-                " WHERE order_id IN (SELECT value FROM json_each(:ids)) AND site_id IS NOT NULL))")
+        only = (f" AND ({dialect.in_json_list('o.order_id', ':ids')} OR o.site_id IN (SELECT site_id FROM orders"
+                f" WHERE {dialect.in_json_list('order_id', ':ids')} AND site_id IS NOT NULL))")
     rows = conn.execute(
         "SELECT o.order_id, o.customer, o.site_id, o.status, o.priority, o.requested_ship_date, o.note,"
-        " COALESCE(SUM(MAX(l.qty - l.picked_qty - l.short_qty, 0)), 0) AS units_left"
+        " COALESCE(SUM(CASE WHEN l.qty - l.picked_qty - l.short_qty > 0 THEN l.qty - l.picked_qty - l.short_qty"
+        " ELSE 0 END), 0) AS units_left"
         " FROM orders o LEFT JOIN order_lines l ON l.order_id = o.order_id"
         f" WHERE o.status NOT IN ({_named(CLOSED_STATUSES)}, :split, 'cancel_requested'){only} GROUP BY o.order_id",
         {**{f"s{n}": status for n, status in enumerate(CLOSED_STATUSES)}, "split": ORDER_SPLIT,

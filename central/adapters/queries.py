@@ -49,7 +49,8 @@ def site_stock(conn: sqlite3.Connection, site_id: str) -> dict:
     rows = [dict(row) for row in conn.execute(
         "SELECT location, sku, lot, qty FROM stock WHERE site_id = ? ORDER BY location, sku, lot", [site_id])]
     owed = dict(conn.execute(
-        "SELECT l.sku, SUM(MAX(l.qty - l.picked_qty - l.short_qty, 0)) FROM order_lines l"
+        "SELECT l.sku, SUM(CASE WHEN l.qty - l.picked_qty - l.short_qty > 0"
+        " THEN l.qty - l.picked_qty - l.short_qty ELSE 0 END) FROM order_lines l"
         " JOIN orders o ON o.order_id = l.order_id"
         f" WHERE o.site_id = ? AND o.status NOT IN ({','.join('?' * len(CLOSED_STATUSES))}) GROUP BY l.sku",
         [site_id, *CLOSED_STATUSES]).fetchall())
@@ -94,6 +95,8 @@ def get_order(conn: sqlite3.Connection, order_id: str) -> dict | None:
         [order_id])]
     order["allow_split"] = bool(order["allow_split"])
     order["parts"] = [dict(part, allow_split=bool(part["allow_split"])) for part in conn.execute(
-        "SELECT * FROM orders WHERE parent_order_id = ? ORDER BY rowid", [order_id])]
+        # parts in the order they were made: a split's parts share created_at and are numbered -1, -2 ... -10
+        "SELECT * FROM orders WHERE parent_order_id = ? ORDER BY created_at, length(order_id), order_id",
+        [order_id])]
     order["returns"] = order_returns(conn, order_id)
     return order

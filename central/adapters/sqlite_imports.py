@@ -3,6 +3,7 @@ import json
 import sqlite3
 
 from central.service.order_imports import RowError
+from sync.sql_dialect import dialect_of
 from sync.sqlite_store import utc_now, write_transaction
 
 
@@ -15,7 +16,7 @@ class SqliteImportLog:
     def start(self, file_name: str, operator: str, rows_total: int, orders_total: int) -> str:
         with write_transaction(self.db_path) as db:
             db.execute("INSERT INTO counters (name, value) VALUES ('order_import', 1)"
-                       " ON CONFLICT (name) DO UPDATE SET value = value + 1")
+                       " ON CONFLICT (name) DO UPDATE SET value = counters.value + 1")
             (value,) = db.execute("SELECT value FROM counters WHERE name = 'order_import'").fetchone()
             import_id = f"IMP-{value:06d}"
             db.execute("INSERT INTO order_imports (import_id, file_name, operator, status, started_at, rows_total,"
@@ -44,5 +45,5 @@ def get_import(conn: sqlite3.Connection, import_id: str) -> dict | None:
     report = dict(row, order_ids=json.loads(row["order_ids"]))
     report["errors"] = [dict(error) for error in conn.execute(
         "SELECT row, external_order_id, field, message FROM order_import_errors WHERE import_id = ?"
-        " ORDER BY row, rowid", [import_id])]
+        f" ORDER BY row, {dialect_of(conn).rowid}", [import_id])]
     return report

@@ -69,11 +69,9 @@ class SqliteStockRepository(StockRepository):
 
     def add_delta(self, site_id: str, location: str, sku: str, lot: str, qty_delta: int) -> int:
         # a sum of deltas, never last-write-wins: replays are stopped by the inbox, not here
-        self.db.execute("INSERT INTO stock (site_id, location, sku, lot, qty) VALUES (?,?,?,?,?)"
-                        " ON CONFLICT (site_id, location, sku, lot) DO UPDATE SET qty = qty + excluded.qty",
-                        [site_id, location, sku, lot, qty_delta])
-        (qty,) = self.db.execute("SELECT qty FROM stock WHERE site_id = ? AND location = ? AND sku = ? AND lot = ?",
-                                 [site_id, location, sku, lot]).fetchone()
+        (qty,) = self.db.execute("INSERT INTO stock (site_id, location, sku, lot, qty) VALUES (?,?,?,?,?)"
+                                 " ON CONFLICT (site_id, location, sku, lot) DO UPDATE SET qty = stock.qty + excluded.qty"
+                                 " RETURNING qty", [site_id, location, sku, lot, qty_delta]).fetchone()
         return qty
 
     def on_hand_by_site(self, skus: set[str], exclude_locations: tuple[str, ...]) -> dict[str, dict[str, int]]:
@@ -105,9 +103,10 @@ class SqliteStockSnapshotRepository(StockSnapshotRepository):
         self.db = db
 
     def add(self, site_id: str, taken_at: str, rows: list[dict], received_at: str) -> int:
-        cursor = self.db.execute("INSERT INTO site_snapshots (site_id, taken_at, received_at, rows) VALUES (?,?,?,?)",
-                                 [site_id, taken_at, received_at, json.dumps(rows, separators=(",", ":"))])
-        return cursor.lastrowid
+        (snapshot_id,) = self.db.execute(
+            "INSERT INTO site_snapshots (site_id, taken_at, received_at, rows) VALUES (?,?,?,?) RETURNING snapshot_id",
+            [site_id, taken_at, received_at, json.dumps(rows, separators=(",", ":"))]).fetchone()
+        return snapshot_id
 
 
 class SqliteSiteCommandOutbox(SiteCommandOutbox):

@@ -4,6 +4,7 @@ from sqlite_utils import Database
 from central.domain.orders import CLOSED_STATUSES, Order, OrderLine
 from central.service.unit_of_work import OrderRepository
 from protocols.status import ORDER_RECEIVED
+from sync.sql_dialect import dialect_of
 
 ORDER_COLUMNS = ("order_id, external_ref, customer, priority, requested_ship_date, status, site_id, note,"
                  " created_at, updated_at, allow_split, parent_order_id, kind, ship_to_site, transfer_received_at,"
@@ -19,7 +20,7 @@ class SqliteOrderRepository(OrderRepository):
     def next_order_id(self) -> str:
         # a counter row rather than MAX(order_id): ids stay unique even past SO-999999
         self.db.execute("INSERT INTO counters (name, value) VALUES ('order', 1)"
-                        " ON CONFLICT (name) DO UPDATE SET value = value + 1")
+                        " ON CONFLICT (name) DO UPDATE SET value = counters.value + 1")
         (value,) = self.db.execute("SELECT value FROM counters WHERE name = 'order'").fetchone()
         return f"SO-{value:06d}"
 
@@ -38,7 +39,9 @@ class SqliteOrderRepository(OrderRepository):
         self._add_parts(order)
 
     def get(self, order_id: str) -> Order | None:
-        row = self.db.execute(f"SELECT {ORDER_COLUMNS} FROM orders WHERE order_id = ?", [order_id]).fetchone()
+        # on PostgreSQL two site ingests may touch one order (a transfer): the second waits for the first
+        row = self.db.execute(f"SELECT {ORDER_COLUMNS} FROM orders WHERE order_id = ?" + dialect_of(self.db).for_update,
+                              [order_id]).fetchone()
         return self._load([row])[0] if row else None
 
     def id_for_external_ref(self, external_ref: str) -> str | None:
@@ -83,7 +86,8 @@ class SqliteOrderRepository(OrderRepository):
         marks = ",".join("?" * len(skus))
         closed = ",".join("?" * len(CLOSED_STATUSES))
         rows = self.db.execute(
-            "SELECT o.site_id, l.sku, SUM(MAX(l.qty - l.picked_qty - l.short_qty, 0))"
+            "SELECT o.site_id, l.sku, SUM(CASE WHEN l.qty - l.picked_qty - l.short_qty > 0"
+            " THEN l.qty - l.picked_qty - l.short_qty ELSE 0 END)"
             " FROM order_lines l JOIN orders o ON o.order_id = l.order_id"
             f" WHERE o.site_id IS NOT NULL AND o.status NOT IN ({closed}) AND l.sku IN ({marks})"
             " GROUP BY o.site_id, l.sku", [*CLOSED_STATUSES, *sorted(skus)]).fetchall()

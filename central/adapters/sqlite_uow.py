@@ -4,6 +4,7 @@ from typing import Callable
 from sqlite_utils import Database
 
 from central.service.unit_of_work import UnitOfWork
+from sync.sql_dialect import CENTRAL_WRITER_LOCK, dialect_of
 from sync.sqlite_store import utc_now, write_transaction
 
 from .sqlite_asns import SqliteAsnRepository
@@ -39,7 +40,10 @@ class SqliteUnitOfWork(UnitOfWork):
 
     def __enter__(self) -> "SqliteUnitOfWork":
         self._tx = write_transaction(self.db_path)
-        _bind(self, self._tx.__enter__(), self.clock())
+        db = self._tx.__enter__()
+        if dialect_of(db).postgres:  # one such writer at a time, as SQLite's writer lock gives (site ingests share)
+            db.execute("SELECT pg_advisory_xact_lock(?)", [CENTRAL_WRITER_LOCK])
+        _bind(self, db, self.clock())
         self.commands_sent = 0
         return self
 
@@ -63,6 +67,10 @@ class JoinedSqliteUnitOfWork(UnitOfWork):
         self._open = False
 
     def __enter__(self) -> "JoinedSqliteUnitOfWork":
+        if dialect_of(self.db).postgres and CENTRAL_WRITER_LOCK not in self.db.locks:
+            # site ingests run side by side but never beside a unit of work; held until the ingest commits
+            self.db.execute("SELECT pg_advisory_xact_lock_shared(?)", [CENTRAL_WRITER_LOCK])
+            self.db.locks.add(CENTRAL_WRITER_LOCK)
         self.db.execute(f"SAVEPOINT {self.SAVEPOINT}")
         self._open = True
         _bind(self, self.db, self.clock())

@@ -94,6 +94,8 @@ def decode(schema: Schema, payload: bytes) -> dict:
         raise MessageError("not JSON we accept: nested too deeply") from None
     if not isinstance(raw, dict):
         raise MessageError("payload must be a JSON object")
+    if b"\\u0000" in payload:  # no field of ours holds one, and PostgreSQL text cannot store it
+        raise MessageError("a field holds a NUL character (\\u0000)")
     try:
         loaded = schema.load(raw)
     except ValidationError as err:

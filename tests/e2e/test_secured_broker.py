@@ -1,4 +1,5 @@
-"""The centre and a site run against a broker that demands logins and enforces the per-site ACL."""
+"""The centre (on SQLite, or PostgreSQL with --central-db=postgres) and a site run against a broker that demands
+logins and enforces the per-site ACL."""
 from deploy.mosquitto import MosquittoBroker, free_port
 from deploy.mqtt_access import write_access_kit
 from deploy.processes import SAMPLE_DIR, ServiceProcess, http_json
@@ -6,12 +7,12 @@ from deploy.processes import SAMPLE_DIR, ServiceProcess, http_json
 from .flow import SITE, wait_until
 
 
-def test_order_flows_down_and_status_up_with_site_logins(tmp_path):
+def test_order_flows_down_and_status_up_with_site_logins(tmp_path, central_db):
     write_access_kit(tmp_path / "kit", [SITE])
     secrets = tmp_path / "kit" / "secrets"
     with MosquittoBroker(workdir=str(tmp_path / "mqtt"), access_kit=str(tmp_path / "kit")) as broker:
         central = ServiceProcess("central", [
-            "--db", str(tmp_path / "central.db"), "--mqtt-url", broker.url, "--seed", str(SAMPLE_DIR / "catalogue.json"),
+            "--db", central_db, "--mqtt-url", broker.url, "--seed", str(SAMPLE_DIR / "catalogue.json"),
             "--mqtt-username", "central", "--mqtt-password-file", str(secrets / "central.password")],
             free_port(), tmp_path / "central.log").start()
         edge = ServiceProcess("edge", [

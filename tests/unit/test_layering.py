@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-IO_LIBRARIES = {"flask", "flask_smorest", "kivy", "paho", "sqlite3", "sqlite_utils", "serial", "waitress"}
+IO_LIBRARIES = {"flask", "flask_smorest", "kivy", "paho", "psycopg", "sqlite3", "sqlite_utils", "serial", "waitress"}
 OURS = {"protocols", "sync", "edge", "central", "handheld", "deploy"}
 ALLOWED = {  # package -> our packages it may import
     "protocols": {"protocols"},
@@ -49,3 +49,8 @@ def test_domain_is_pure(package):
 def test_paho_is_imported_only_by_the_transport_adapter():
     users = [str(p.relative_to(ROOT)) for pkg in ALLOWED for p in modules(pkg) if "paho" in imported_roots(p)]
     assert users == ["sync/mqtt_paho.py"]
+
+
+def test_psycopg_is_imported_only_by_the_postgres_connections():
+    users = [str(p.relative_to(ROOT)) for pkg in ALLOWED for p in modules(pkg) if "psycopg" in imported_roots(p)]
+    assert users == ["sync/pg_connections.py"]

@@ -5,6 +5,7 @@ import uuid
 
 from central.adapters.hub_hooks import apply_event
 from sync.sqlite_store import read_connection, write_transaction
+from tests.central_databases import table_names
 
 MUG = {"description": "Blue mug 350 ml", "gtins": ["05012345678900"]}
 KETTLE = {"description": "Kettle 1.7 l, steel", "gtins": ["05012345678931"]}
@@ -60,5 +61,5 @@ def outbox(db_path: str, stream: str | None = None) -> list[dict]:
 def dump(db_path: str) -> dict:
     """Return every table's rows, to show a request changed nothing."""
     with read_connection(db_path) as conn:
-        tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
-        return {t: sorted(map(tuple, conn.execute(f"SELECT * FROM [{t}]")), key=repr) for t in tables}
+        tables = table_names(conn)
+        return {t: sorted(map(tuple, conn.execute(f'SELECT * FROM "{t}"')), key=repr) for t in tables}

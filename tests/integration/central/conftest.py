@@ -1,4 +1,4 @@
-"""Fixtures for the centre's integration tests: a tmp SQLite app with a fake sync endpoint."""
+"""Fixtures for the centre's integration tests: an app on a fresh database (SQLite or PostgreSQL), fake sync."""
 import pytest
 
 from central.web import create_app
@@ -6,8 +6,8 @@ from central_support import KETTLE, MUG, FakeSync
 
 
 @pytest.fixture
-def db_path(tmp_path):
-    return str(tmp_path / "central.db")
+def db_path(central_db):
+    return central_db
 
 
 @pytest.fixture

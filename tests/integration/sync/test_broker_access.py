@@ -5,13 +5,12 @@ import uuid
 
 import paho.mqtt.client as mqtt
 import pytest
-from sqlite_utils import Database
 
 from deploy.mosquitto import MosquittoBroker
 from deploy.mqtt_access import write_access_kit
 from sync.hub_endpoint import HubSyncEndpoint
 from sync.mqtt_paho import PahoTransport
-from sync.sqlite_store import connect, read_connection, sync_migrations, utc_now
+from sync.sqlite_store import read_connection, utc_now
 
 
 @pytest.fixture
@@ -33,12 +32,8 @@ def stored_sites(path: str) -> set[str]:
         return {row[0] for row in conn.execute("SELECT stream FROM sync_inbox")}
 
 
-def test_a_site_cannot_publish_as_another(secured, tmp_path):
+def test_a_site_cannot_publish_as_another(secured, hub_db):
     broker, logins = secured
-    hub_db = str(tmp_path / "hub.db")
-    conn = connect(hub_db)
-    sync_migrations.apply(Database(conn))
-    conn.close()
     hub = HubSyncEndpoint(hub_db, broker.url, lambda db, site, event: None,
                           username="central", password=logins["central"])
     hub.start()

@@ -1,22 +1,18 @@
-"""DeadLetterBook on a real SQLite file: batches are decoded and checked again, control messages are not replayed."""
+"""DeadLetterBook on a real database (SQLite, or PostgreSQL with --central-db=postgres): batches are
+decoded and checked again, control messages are not replayed."""
 import json
 import uuid
 
 import pytest
-from sqlite_utils import Database
 
+from tests.central_databases import add_tables
 from sync.dead_letters import DeadLetterBook, DeadLetterRefused, kind_of
-from sync.sqlite_store import EventRejected, SqliteInboxStore, connect, read_connection, sync_migrations
+from sync.sqlite_store import EventRejected, SqliteInboxStore, read_connection
 
 
 @pytest.fixture
-def db_path(tmp_path):
-    path = str(tmp_path / "hub.db")
-    conn = connect(path)
-    sync_migrations.apply(Database(conn))
-    conn.executescript("CREATE TABLE moves (seq INTEGER PRIMARY KEY, qty INTEGER);")
-    conn.close()
-    return path
+def db_path(hub_db):
+    return add_tables(hub_db, "CREATE TABLE moves (seq INTEGER PRIMARY KEY, qty INTEGER);")
 
 
 def apply_move(db, site, event):

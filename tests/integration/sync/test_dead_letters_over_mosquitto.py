@@ -7,6 +7,7 @@ import pytest
 from sqlite_utils import Database
 
 from central.bootstrap import build_central
+from tests.central_databases import table_names
 from sync.site_endpoint import SiteSyncEndpoint
 from sync.sqlite_store import OutgoingEvent, append_outbox, connect, read_connection, sync_migrations, write_transaction
 
@@ -25,10 +26,9 @@ def wait_until(check, timeout=15.0):
 def dump(path: str) -> dict:
     """Read every table but what presence and acks touch in the background (sync cursors, a site's last state)."""
     with read_connection(path) as conn:
-        tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
-                  if r[0] not in ("sync_outbox_cursor", "sync_inbox_cursor")]
+        tables = [t for t in table_names(conn) if t not in ("sync_outbox_cursor", "sync_inbox_cursor")]
         columns = {"sites": "site_id"}  # last_state / last_seen_at follow the site's presence messages
-        return {t: sorted(map(tuple, conn.execute(f"SELECT {columns.get(t, '*')} FROM [{t}]")), key=repr)
+        return {t: sorted(map(tuple, conn.execute(f'SELECT {columns.get(t, "*")} FROM "{t}"')), key=repr)
                 for t in tables}
 
 
@@ -37,8 +37,8 @@ def picked_qty(client, order_id: str) -> int:
 
 
 @pytest.fixture
-def centre(tmp_path, broker):
-    central = build_central(str(tmp_path / "central.db"), broker.url, resend_after=2)
+def centre(tmp_path, broker, central_db):
+    central = build_central(central_db, broker.url, resend_after=2)
     central.endpoint.start()
     client = central.app.test_client()
     assert client.post("/api/v1/sites", json={"site_id": "DC01", "name": "Leeds"}).status_code == 201

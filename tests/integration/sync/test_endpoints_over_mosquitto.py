@@ -4,6 +4,7 @@ import time
 import pytest
 from sqlite_utils import Database
 
+from tests.central_databases import add_tables
 from sync.hub_endpoint import HubSyncEndpoint
 from sync.site_endpoint import SiteSyncEndpoint
 from sync.sqlite_store import OutgoingEvent, append_outbox, connect, read_connection, sync_migrations, write_transaction
@@ -32,9 +33,9 @@ def count(path: str, sql: str) -> int:
 
 
 @pytest.fixture
-def dbs(tmp_path):
+def dbs(tmp_path, hub_db):
     edge = migrate(str(tmp_path / "edge.db"), "CREATE TABLE orders (order_id TEXT PRIMARY KEY);")
-    hub = migrate(str(tmp_path / "hub.db"), "CREATE TABLE moves (seq INTEGER, site TEXT, qty INTEGER);")
+    hub = add_tables(hub_db, "CREATE TABLE moves (seq INTEGER, site TEXT, qty INTEGER);")
     return edge, hub
 
 

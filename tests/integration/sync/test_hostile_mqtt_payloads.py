@@ -53,8 +53,8 @@ def dead_letters(path: str) -> list[tuple]:
 
 
 @pytest.fixture
-def centre(tmp_path, broker):
-    central = build_central(str(tmp_path / "central.db"), broker.url, resend_after=2)
+def centre(tmp_path, broker, central_db):
+    central = build_central(central_db, broker.url, resend_after=2)
     central.endpoint.start()
     client = central.app.test_client()
     assert client.post("/api/v1/sites", json={"site_id": "DC01", "name": "Leeds"}).status_code == 201

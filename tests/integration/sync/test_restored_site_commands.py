@@ -51,8 +51,8 @@ def start_site(edge_db: str, broker) -> SiteSyncEndpoint:
 
 
 @pytest.fixture
-def hub(broker, tmp_path):
-    endpoint = HubSyncEndpoint(migrate(str(tmp_path / "hub.db")), broker.url, lambda db, site, event: None,
+def hub(broker, tmp_path, hub_db):
+    endpoint = HubSyncEndpoint(hub_db, broker.url, lambda db, site, event: None,
                                resend_after=2)
     endpoint.start()
     yield endpoint

@@ -53,8 +53,7 @@ def restore(backup: str, live: str) -> None:
 
 
 @pytest.fixture
-def hub(broker, tmp_path):
-    hub_db = migrate(str(tmp_path / "hub.db"))
+def hub(broker, tmp_path, hub_db):
     endpoint = HubSyncEndpoint(hub_db, broker.url, lambda db, site, event: None, resend_after=2)
     endpoint.start()
     yield endpoint

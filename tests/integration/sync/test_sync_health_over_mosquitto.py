@@ -26,8 +26,8 @@ def count() -> OutgoingEvent:
 
 
 @pytest.fixture
-def pair(tmp_path, broker):
-    central = build_central(str(tmp_path / "central.db"), broker.url, resend_after=2)
+def pair(tmp_path, broker, central_db):
+    central = build_central(central_db, broker.url, resend_after=2)
     client = central.app.test_client()
     assert client.post("/api/v1/sites", json={"site_id": "DC01", "name": "Leeds"}).status_code == 201
     assert client.put("/api/v1/items/SKU-BLUE-MUG", json=MUG).status_code == 200   # one command queued to DC01
