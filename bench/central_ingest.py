@@ -4,7 +4,8 @@ Every site writes pick events live (a group commit every 100 ms, `--rate` events
 and streams them over a private Mosquitto. The centre runs as real processes with the real event handling:
 (a) `single`: `wes-central serve` (one hub endpoint), (b) `workers:N`: `wes-central serve --no-ingest` plus N
 processes of `wes-central ingest-worker` on `--db` (a fresh SQLite file by default; give a PostgreSQL URL of an
-empty database to measure that). Reports the ingest rate, the lag from each event's write at the site to its
+empty database to measure that), (c) `pg-workers:N`: the same on a fresh database of a private PostgreSQL cluster
+this run starts (durable: fsync and synchronous commit on, like SQLite's FULL commits). Reports the ingest rate, the lag from each event's write at the site to its
 commit at the centre (p50/p99/max, from the ledger), how long the centre took to drain after the sites stopped
 writing, and CPU per event. Afterwards it checks every site's outbox against the ledger (every event once, seqs
 contiguous). Prints one JSON line last.
@@ -15,6 +16,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from contextlib import ExitStack
 from datetime import datetime
 from pathlib import Path
 
@@ -34,6 +36,19 @@ def catalogue(path: Path, sites: list[str]) -> Path:
 def workers_of(variant: str) -> int:
     """Return how many ingest workers a variant runs: 0 for `single` (the API process ingests), N for `workers:N`."""
     return 0 if variant == "single" else int(variant.partition(":")[2] or 2)
+
+
+def postgres_database(cluster, variant: str) -> str:
+    """Create an empty database for a variant in the run's cluster; return its URL."""
+    import psycopg  # only needed for a PostgreSQL centre
+
+    from deploy.postgres import wait_ready
+
+    name = variant.replace(":", "_").replace("-", "_")
+    wait_ready(cluster.url)
+    with psycopg.connect(cluster.url, autocommit=True) as conn:
+        conn.execute(f"CREATE DATABASE {name}")
+    return cluster.database_url(name)
 
 
 def start_centre(variant: str, db: str, broker_url: str, work: Path, seed: Path) -> list:
@@ -80,9 +95,9 @@ def percentile(values: list[float], share: float) -> float:
 
 
 def measure(variant: str, db: str, broker_url: str, work: Path, sites: list[str], rate: float,
-            seconds: float) -> dict:
+            seconds: float, label: str = "") -> dict:
     processes = start_centre(variant, db, broker_url, work, catalogue(work / "catalogue.json", sites))
-    variant_dir = work / variant.replace(":", "")
+    variant_dir = work / (label or variant).replace(":", "")
     variant_dir.mkdir()
     try:
         reports = run_sites(broker_url, variant_dir, sites, rate, seconds)
@@ -96,10 +111,9 @@ def measure(variant: str, db: str, broker_url: str, work: Path, sites: list[str]
     first_write = min(r["started"] for r in reports)
     last_commit = max(datetime.fromisoformat(received).timestamp() for _, received in times)
     last_write = max(r["stopped"] for r in reports)
-    checks = [exactly_once(db, site, str(variant_dir / f"site-{site}.db")) for site in sites] \
-        if not db.startswith("postgres") else []
+    checks = [exactly_once(db, site, str(variant_dir / f"site-{site}.db")) for site in sites]
     events = sum(r["written"] for r in reports)
-    return {"variant": variant, "db": "postgresql" if db.startswith("postgres") else "sqlite",
+    return {"variant": label or variant, "db": "postgresql" if db.startswith("postgres") else "sqlite",
             "ingest_processes": workers_of(variant) or 1, "events": events,
             "ledger_events": len(times), "offered_events_per_s": round(events / (last_write - first_write)),
             "events_per_s": round(len(times) / (last_commit - first_write)),
@@ -120,17 +134,29 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10.0, help="how long the sites write")
     parser.add_argument("--db", help="database of the workers variants: a fresh SQLite file by default, or an "
                                      "empty PostgreSQL database's URL (one workers variant per run then)")
-    parser.add_argument("--variants", default="single,workers:2",
-                        help="comma-separated: single (one `serve` process ingests) and/or workers:N")
+    parser.add_argument("--variants", default="single,workers:2,pg-workers:2",
+                        help="comma-separated: single (one `serve` process ingests), workers:N and/or pg-workers:N"
+                             " (N workers on a private PostgreSQL cluster started for the run)")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="wes-bench-central-ingest-"))
     sites = [f"S{n:02d}" for n in range(1, args.sites + 1)]
-    runs = []
-    with MosquittoBroker(workdir=str(work / "mqtt")) as broker:
-        for variant in args.variants.split(","):
+    runs, variants = [], args.variants.split(",")
+    with MosquittoBroker(workdir=str(work / "mqtt")) as broker, ExitStack() as stack:
+        cluster = None
+        if any(v.startswith("pg-") for v in variants):
+            from deploy.postgres import PostgresCluster, postgres_bindir
+
+            bindir = postgres_bindir()
+            if bindir is None:
+                sys.exit("pg-workers needs PostgreSQL's server (Debian: apt-get install postgresql)")
+            cluster = stack.enter_context(PostgresCluster(bindir, durable=True))
+        for variant in variants:
             own = str(work / f"{variant.replace(':', '')}-central.db")
             db = args.db if workers_of(variant) and args.db else own
-            runs.append(measure(variant, db, broker.url, work, sites, args.rate, args.seconds))
+            if variant.startswith("pg-"):
+                db = postgres_database(cluster, variant)
+            runs.append(measure(variant.removeprefix("pg-"), db, broker.url, work, sites, args.rate, args.seconds,
+                                label=variant))
             print(json.dumps(runs[-1]), flush=True)
     print(json.dumps({"bench": "central_ingest", "sites": args.sites, "rate": args.rate, "seconds": args.seconds,
                       "runs": {run["variant"]: run for run in runs},

@@ -27,8 +27,8 @@ def postgres_bindir() -> str | None:
 class PostgresCluster:
     """Start a private cluster (fsync off: a test database need not survive a power cut) and stop it again."""
 
-    def __init__(self, bindir: str):
-        self.bindir = bindir
+    def __init__(self, bindir: str, durable: bool = False):
+        self.bindir, self.durable = bindir, durable
         self.workdir = Path(tempfile.mkdtemp(prefix="wes-pg-"))
         self.data, self.sockets = self.workdir / "data", self.workdir / "run"
         self.port = free_port()
@@ -57,9 +57,10 @@ class PostgresCluster:
             shutil.chown(self.sockets, "postgres")
         self._run("initdb", "-D", str(self.data), "-U", "postgres", "--auth=trust", "--no-sync", "-E", "UTF8",
                   "--locale=C")
+        # a benchmark against SQLite's FULL commits wants a durable server too; tests do not
+        safety = "" if self.durable else " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
         options = (f"-c listen_addresses=127.0.0.1 -p {self.port} -c unix_socket_directories={self.sockets}"
-                   " -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
-                   " -c shared_buffers=32MB")
+                   f"{safety} -c max_connections=200 -c shared_buffers=128MB")
         self._run("pg_ctl", "-D", str(self.data), "-o", options, "-l", str(self.workdir / "server.log"),
                   "-w", "-t", "60", "start")
         return self
