@@ -10,6 +10,7 @@ import json
 import logging
 import platform
 import random
+import resource
 import tempfile
 import time
 import uuid
@@ -57,7 +58,7 @@ class Stats:
     def __init__(self, picked_by_location: dict[str, int]):
         self.latencies: list[float] = []
         self.confirms = self.errors = self.replays = self.replays_answered_as_replay = 0
-        self.elapsed = 0.0
+        self.elapsed = self.total_elapsed = 0.0
         self.picked_by_location = picked_by_location  # shared by warm-up and measurement, for the drift check
 
 
@@ -121,6 +122,12 @@ class Device:
             stats.picked_by_location[task["location"]] = stats.picked_by_location.get(task["location"], 0) + 1
 
 
+def _cpu_seconds() -> float:
+    """CPU time the load generator itself used, so what it takes from the server's two cores is on record."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))] * 1000 if ordered else 0.0
@@ -134,11 +141,13 @@ async def run_level(port: int, codes: list[str], first_device: int, count: int, 
         await device.start()
     picked: dict[str, int] = {}
     stats = Stats(picked)
+    level_started = time.monotonic()
     warm = time.monotonic() + 1.0
     await asyncio.gather(*(d.work(warm, Stats(picked)) for d in devices))  # warm-up: timings not counted
     started = time.monotonic()
     await asyncio.gather(*(d.work(started + seconds, stats) for d in devices))
     stats.elapsed = time.monotonic() - started
+    stats.total_elapsed = time.monotonic() - level_started
     for device in devices:
         device.http.close()
         device.twin.close()
@@ -170,8 +179,10 @@ def main(argv: list[str] | None = None) -> None:
             first = 1
             for count in counts:
                 before = stock_by_location(db_path)
+                cpu_before = _cpu_seconds()
                 stats = asyncio.run(run_level(edge.port, codes, first, count, args.seconds, args.replay_share, count))
                 first += count
+                loadgen_cpu = (_cpu_seconds() - cpu_before) / stats.total_elapsed
                 after = stock_by_location(db_path)
                 drift = sum(1 for loc in before if before[loc] - after[loc] != stats.picked_by_location.get(loc, 0))
                 results[str(count)] = {"confirms_per_s": round(stats.confirms / stats.elapsed),
@@ -180,7 +191,8 @@ def main(argv: list[str] | None = None) -> None:
                                        "p99_ms": round(percentile(stats.latencies, 0.99), 2),
                                        "errors": stats.errors, "drift": drift,
                                        "double_applied": double_applied_ops(db_path), "replays": stats.replays,
-                                       "replays_answered_as_replay": stats.replays_answered_as_replay}
+                                       "replays_answered_as_replay": stats.replays_answered_as_replay,
+                                       "loadgen_cpu_cores": round(loadgen_cpu, 2)}
                 log.info("%d devices: %s", count, results[str(count)])
         finally:
             edge.stop()

@@ -22,17 +22,18 @@ UP_STREAM = "up"
 class SqliteUnitOfWork(UnitOfWork):
     """Open its own write transaction on db_path, or join one already open on `db` (the sync inbox's).
 
-    A joined unit of work writes its outbox rows into the caller's transaction and leaves COMMIT to it.
+    A joined unit of work writes its outbox rows into the caller's transaction and leaves COMMIT to it; with
+    `savepoint` it is also all-or-nothing inside that transaction (group commit runs many in one).
     With `devices` (a site's device config, its tables migrated) closing a carton issues an SSCC and a label job.
     """
 
     def __init__(self, db_path: str | None = None, *, db: Database | None = None,
                  on_commit: Callable[[], None] = lambda: None, clock: Callable[[], str] = utc_now,
-                 devices: DeviceConfig | None = None):
+                 devices: DeviceConfig | None = None, savepoint: bool = False):
         if (db_path is None) == (db is None):
             raise ValueError("give exactly one of db_path or db")
         self.db_path, self._joined, self._on_commit, self._clock = db_path, db, on_commit, clock
-        self._devices = devices
+        self._devices, self._savepoint, self._in_savepoint = devices, savepoint, False
         self._conn = None
         self._lease = self._queue = None
 
@@ -40,6 +41,9 @@ class SqliteUnitOfWork(UnitOfWork):
         super().__enter__()
         if self._joined is not None:
             self.db = self._joined
+            if self._savepoint:
+                self.db.execute("SAVEPOINT uow")
+                self._in_savepoint = True
         else:
             self._lease = pooled_connection(self.db_path)
             self._conn = self._lease.__enter__()
@@ -98,11 +102,18 @@ class SqliteUnitOfWork(UnitOfWork):
                                           origin.op_id))
         if outgoing:
             append_outbox(self.db, UP_STREAM, outgoing)
+        if self._in_savepoint:
+            self.db.execute("RELEASE uow")
+            self._in_savepoint = False
         if self._conn is not None:
             self._conn.execute("COMMIT")
             self._on_commit()
 
     def rollback(self) -> None:
+        if self._in_savepoint:
+            self.db.execute("ROLLBACK TO uow")
+            self.db.execute("RELEASE uow")
+            self._in_savepoint = False
         if self._conn is not None and self._conn.in_transaction:
             self._conn.execute("ROLLBACK")
 

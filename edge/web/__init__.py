@@ -29,6 +29,7 @@ def create_app(config: dict, bus: MessageBus | None = None) -> Flask:
     DEVICE_AUTH "required" (the default) refuses handheld calls without an enrolled device's X-Device-Token;
     "optional" checks a token only when one is sent (tests of other behaviour use it). LEASE_MINUTES is how long
     downloaded tasks stay leased. DEVICE_CONFIG (a devices JSON path) turns on SSCCs and labels at packing.
+    GROUP_COMMIT (default on) lets concurrent pick-flow writes share one commit.
     """
     from edge.adapters.migrations import init_database
     from edge.bootstrap import build_bus, load_site_devices
@@ -53,7 +54,8 @@ def create_app(config: dict, bus: MessageBus | None = None) -> Flask:
     if devices is not None:  # edits through /api/v1/devices swap the config in for packing and the print worker
         devices = LiveDeviceRegistry(config["DEVICE_CONFIG"], devices)
     if bus is None:
-        bus = build_bus(db_path, on_commit=sync.nudge if sync is not None else lambda: None, devices=devices)
+        bus = build_bus(db_path, on_commit=sync.nudge if sync is not None else lambda: None, devices=devices,
+                        group_commit=config.get("GROUP_COMMIT", True))
     app.extensions["wes_edge"] = EdgeServices(bus, db_path, site_id, sync, devices)
     api = EdgeApi(app)
     # Registered after EdgeApi so our shape wins over flask-smorest's default error handler.
