@@ -40,19 +40,18 @@ class GroupCommit:
             self._queue.append(slot)
         while not slot.done:
             with self._leader:
-                if slot.done:  # the previous leader took it in its batch
-                    break
-                with self._queue_guard:
-                    batch, self._queue = self._queue[:self.max_batch], self._queue[self.max_batch:]
-                if batch:
-                    self._apply(batch)
+                if not slot.done:  # else the previous leader took it in its batch
+                    self._lead()
         if slot.error is not None:
             raise slot.error
         return slot.result
 
-    def _apply(self, batch: list[_Slot]) -> None:
+    def _lead(self) -> None:
+        batch: list[_Slot] = []
         try:
             with pooled_connection(self.db_path) as conn, writer_lock(self.db_path):
+                with self._queue_guard:  # taken once the lock is ours: whoever queued meanwhile comes along
+                    batch, self._queue = self._queue[:self.max_batch], self._queue[self.max_batch:]
                 conn.execute("BEGIN IMMEDIATE")
                 try:
                     db = Database(conn)
@@ -66,10 +65,14 @@ class GroupCommit:
                     if conn.in_transaction:
                         conn.execute("ROLLBACK")
         except Exception as err:  # noqa: BLE001 - nothing of the batch was kept: every request hears why
+            if not batch:  # failed before taking it (no connection, no lock): the waiting ones hear it now
+                with self._queue_guard:
+                    batch, self._queue = self._queue, []
             for slot in batch:
                 slot.result, slot.error = None, err
         else:
-            self.on_commit()
+            if batch:
+                self.on_commit()
         finally:
             for slot in batch:
                 slot.done = True
