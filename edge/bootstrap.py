@@ -33,10 +33,15 @@ def build_bus(db_path: str, on_commit=lambda: None, devices: DeviceConfig | None
     """
     run_grouped = None
     if group_commit:
-        group = GroupCommit(db_path, on_commit)
+        group, site = GroupCommit(db_path, on_commit), []
+
+        def job(handler, cmd, db):
+            if not site:
+                site.append(db.execute("SELECT site_id FROM site_meta WHERE id = 1").fetchone()[0])
+            return handler(cmd, SqliteUnitOfWork(db=db, savepoint=True, devices=devices, site_id=site[0]))
 
         def run_grouped(handler, cmd):
-            return group.run(lambda db: handler(cmd, SqliteUnitOfWork(db=db, savepoint=True, devices=devices)))
+            return group.run(lambda db: job(handler, cmd, db))
     return MessageBus(lambda: SqliteUnitOfWork(db_path, on_commit=on_commit, devices=devices), run_grouped)
 
 

@@ -82,10 +82,12 @@ def append_outbox(db: Database, stream: str, events: list[OutgoingEvent]) -> lis
 
     Seqs are gap-free per (stream, epoch) because rows are only ever added inside a write transaction.
     """
-    ensure_stream(db, stream)
-    (epoch,) = db.execute("SELECT epoch FROM sync_outbox_cursor WHERE stream = ?", [stream]).fetchone()
-    (last,) = db.execute("SELECT COALESCE(MAX(seq), 0) FROM sync_outbox WHERE stream = ? AND epoch = ?",
-                         [stream, epoch]).fetchone()
+    row = db.execute("SELECT c.epoch, (SELECT COALESCE(MAX(o.seq), 0) FROM sync_outbox o WHERE o.stream = c.stream"
+                     " AND o.epoch = c.epoch) FROM sync_outbox_cursor c WHERE c.stream = ?", [stream]).fetchone()
+    if row is None:  # the stream's first event
+        ensure_stream(db, stream)
+        row = (db.execute("SELECT epoch FROM sync_outbox_cursor WHERE stream = ?", [stream]).fetchone()[0], 0)
+    epoch, last = row
     now = utc_now()
     seqs = list(range(last + 1, last + 1 + len(events)))
     db.conn.executemany(

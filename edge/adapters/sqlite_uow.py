@@ -29,11 +29,12 @@ class SqliteUnitOfWork(UnitOfWork):
 
     def __init__(self, db_path: str | None = None, *, db: Database | None = None,
                  on_commit: Callable[[], None] = lambda: None, clock: Callable[[], str] = utc_now,
-                 devices: DeviceConfig | None = None, savepoint: bool = False):
+                 devices: DeviceConfig | None = None, savepoint: bool = False, site_id: str | None = None):
         if (db_path is None) == (db is None):
             raise ValueError("give exactly one of db_path or db")
         self.db_path, self._joined, self._on_commit, self._clock = db_path, db, on_commit, clock
         self._devices, self._savepoint, self._in_savepoint = devices, savepoint, False
+        self._site_id = site_id  # known to the caller (group commit): saves a read per unit of work
         self._conn = None
         self._lease = self._queue = None
 
@@ -57,7 +58,9 @@ class SqliteUnitOfWork(UnitOfWork):
                 self._conn = self._lease = self._queue = None
                 raise  # take the write lock now, not on the first write
             self.db = Database(self._conn)
-        (self.site_id,) = self.db.execute("SELECT site_id FROM site_meta WHERE id = 1").fetchone()
+        if self._site_id is None:
+            (self._site_id,) = self.db.execute("SELECT site_id FROM site_meta WHERE id = 1").fetchone()
+        self.site_id = self._site_id
         self.locations = repos.SqliteLocationRepository(self.db)
         self.items = repos.SqliteItemRepository(self.db)
         self.pickers = repos.SqlitePickerRepository(self.db)
@@ -97,9 +100,9 @@ class SqliteUnitOfWork(UnitOfWork):
         for event, origin in events:
             # Checked against the wire contract here so a malformed event fails its own transaction
             # instead of poisoning the centre's inbox later.
-            load_site_event_data(event.TYPE, event.data())
-            outgoing.append(OutgoingEvent(event.TYPE, event.data(), origin.occurred_at, origin.device_id,
-                                          origin.op_id))
+            data = event.data()
+            load_site_event_data(event.TYPE, data)
+            outgoing.append(OutgoingEvent(event.TYPE, data, origin.occurred_at, origin.device_id, origin.op_id))
         if outgoing:
             append_outbox(self.db, UP_STREAM, outgoing)
         if self._in_savepoint:
