@@ -6,7 +6,7 @@ from sqlite_utils import Database
 from edge.devices.registry import DeviceConfig
 from edge.domain.events import Event
 from edge.service.unit_of_work import Origin, UnitOfWork
-from protocols.messages.site_events import load_site_event_data
+from protocols.messages.site_events import check_site_event_data
 from sync.sqlite_store import OutgoingEvent, append_outbox, pooled_connection, utc_now, writer_lock
 
 from . import sqlite_repositories as repos
@@ -101,7 +101,7 @@ class SqliteUnitOfWork(UnitOfWork):
             # Checked against the wire contract here so a malformed event fails its own transaction
             # instead of poisoning the centre's inbox later.
             data = event.data()
-            load_site_event_data(event.TYPE, data)
+            check_site_event_data(event.TYPE, data)
             outgoing.append(OutgoingEvent(event.TYPE, data, origin.occurred_at, origin.device_id, origin.op_id))
         if outgoing:
             append_outbox(self.db, UP_STREAM, outgoing)

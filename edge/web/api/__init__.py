@@ -10,6 +10,7 @@ from edge.service.outcomes import Outcome
 from sync.sqlite_store import pooled_connection
 
 from ..errors import ApiRefusal
+from .lean_args import LeanBlueprint
 
 
 def services():
@@ -63,7 +64,7 @@ def require_picker() -> None:
 
 
 def signed_in_blueprint(name: str, import_name: str, description: str) -> Blueprint:
-    """Make a blueprint whose every endpoint needs a signed-in picker."""
-    blp = Blueprint(name, import_name, description=description)
+    """Make a blueprint whose every endpoint needs a signed-in picker (hot bodies read by lean_args)."""
+    blp = LeanBlueprint(name, import_name, description=description)
     blp.before_request(require_picker)
     return blp
