@@ -29,7 +29,8 @@ def create_app(config: dict, bus: MessageBus | None = None) -> Flask:
     DEVICE_AUTH "required" (the default) refuses handheld calls without an enrolled device's X-Device-Token;
     "optional" checks a token only when one is sent (tests of other behaviour use it). LEASE_MINUTES is how long
     downloaded tasks stay leased. DEVICE_CONFIG (a devices JSON path) turns on SSCCs and labels at packing.
-    GROUP_COMMIT (default on) lets concurrent pick-flow writes share one commit.
+    GROUP_COMMIT (default on) lets concurrent pick-flow writes share one commit; HANDHELD_FAST_LANE (default on)
+    answers plain next-task, location-scan and pick calls without Flask's request machinery (api/fast_lane.py).
     """
     from edge.adapters.migrations import init_database
     from edge.bootstrap import build_bus, load_site_devices
@@ -38,6 +39,7 @@ def create_app(config: dict, bus: MessageBus | None = None) -> Flask:
     from .api import devices as devices_api
     from .api import enrolment, orders, picking, receiving, sessions, status, sync_ops
     from .api import counts as counts_api
+    from .api.fast_lane import install_fast_lane
     from .dashboard import dashboard
     from .devices_pages import devices_pages
     from .staff_auth import init_staff_auth
@@ -75,4 +77,5 @@ def create_app(config: dict, bus: MessageBus | None = None) -> Flask:
     app.register_blueprint(devices_pages)
     # Liveness at the root too, where load balancers and the centre's launcher look for it.
     app.add_url_rule("/health", "health", lambda: {"status": "ok", "site": site_id})
+    install_fast_lane(app)  # in front of everything above: the plain hot handheld calls skip Flask's machinery
     return app
