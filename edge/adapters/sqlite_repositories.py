@@ -145,10 +145,12 @@ class SqliteTaskRepository(SqliteRepository):
         if own:
             return own[0]
         # The dispatch rule: most urgent priority first, then earliest ship date, then the walk order.
-        # CROSS JOIN keeps orders as the outer loop, read in urgency order through orders_dispatch, so the
-        # search stops at the first order with an open task instead of sorting every open task.
+        # Orders are the outer loop, read in urgency order through orders_dispatch, so the search stops at the
+        # first order with an open task instead of sorting every open task. The plan is pinned: left to guess
+        # (no ANALYZE), SQLite joined every released order with every open task (seconds with 12,000 open).
         found = self._tasks(
-            "SELECT {columns} FROM orders o CROSS JOIN tasks t ON o.order_id = t.order_id"
+            "SELECT {columns} FROM orders o INDEXED BY orders_dispatch CROSS JOIN tasks t INDEXED BY tasks_order"
+            " ON o.order_id = t.order_id"
             f" WHERE t.status = ? AND o.status IN (?, ?) AND {PICKS_NOT_HELD}"
             " ORDER BY o.priority, o.requested_ship_date, o.order_id, t.pick_seq, t.task_id LIMIT 1",
             [TASK_OPEN, ORDER_RELEASED, ORDER_PICKING])
