@@ -16,6 +16,7 @@ from .presenters.pick import PickPresenter
 from .presenters.putaway import PutawayPresenter
 from .presenters.receiving import ReceivingPresenter
 from .presenters.replenish import ReplenishPresenter
+from .presenters.returns import ReturnsPresenter
 from .presenters.signin import SignInPresenter
 from .presenters.status import StatusPresenter
 from .screens import KV_DIR
@@ -26,6 +27,7 @@ from .screens.pick import PickScreen
 from .screens.putaway import PutawayScreen
 from .screens.receiving import ReceivingScreen
 from .screens.replenish import ReplenishScreen
+from .screens.returns import ReturnsScreen
 from .screens.signin import SignInScreen
 from .sync_loop import WITHDRAWN, SyncLoop, utc_now
 
@@ -41,7 +43,8 @@ class HandheldApp(App):
         self.edge_url, self.device_id, self.db_path = edge_url, device_id, db_path
 
     def build(self):
-        for name in ("widgets", "enrolment", "signin", "pick", "pack", "receiving", "putaway", "count", "replenish"):
+        for name in ("widgets", "enrolment", "signin", "pick", "pack", "receiving", "putaway", "count", "replenish",
+                     "returns"):
             Builder.load_file(str(KV_DIR / f"{name}.kv"))
         self.store = LocalStore(self.db_path)
         self.client = EdgeClient(self.edge_url, self.device_id, timeout=5.0)
@@ -63,6 +66,9 @@ class HandheldApp(App):
                                             receiving.render, utc_now)
         self.putaway = PutawayPresenter(self.store, cache, self.client, self.sync, run_in_background,
                                         putaway.render, utc_now)
+        returns = ReturnsScreen(name="returns")
+        self.returns = ReturnsPresenter(self.store, cache, self.client, self.sync, run_in_background, returns.render,
+                                        utc_now)
         count, replenish = CountScreen(name="count"), ReplenishScreen(name="replenish")
         self.count = CountPresenter(self.store, self.client, self.sync, run_in_background, count.render, utc_now,
                                     self._signed_out)
@@ -70,7 +76,8 @@ class HandheldApp(App):
                                             utc_now, self._signed_out)
         for screen, presenter in ((signin, self.signin), (pick, self.pick), (pack, self.pack),
                                   (enrolment, self.enrolment), (receiving, self.receiving),
-                                  (putaway, self.putaway), (count, self.count), (replenish, self.replenish)):
+                                  (putaway, self.putaway), (count, self.count), (replenish, self.replenish),
+                                  (returns, self.returns)):
             screen.bind_presenter(presenter)
             self.manager.add_widget(screen)
         self.sync.start()
@@ -97,6 +104,7 @@ class HandheldApp(App):
         self.pick.on_sync_changed()
         self.count.on_sync_changed()
         self.replenish.on_sync_changed()
+        self.returns.on_sync_changed()
 
     def _signed_in(self, picker: dict) -> None:
         self.status.set_picker(picker["name"])
@@ -123,6 +131,9 @@ class HandheldApp(App):
 
     def show_putaway(self) -> None:
         self.manager.current = "putaway"
+
+    def show_returns(self) -> None:
+        self.manager.current = "returns"
 
     def show_count(self) -> None:
         self.manager.current = "count"

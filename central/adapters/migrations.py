@@ -106,6 +106,19 @@ def m005_backorder_links(db: Database) -> None:
     """)
 
 
+@central_migrations()
+def m006_order_returns(db: Database) -> None:
+    # customer returns: RMAs announced here and returns sites report (announced or not), against shipped orders
+    db.executescript("""
+    CREATE TABLE order_returns (
+        return_id TEXT PRIMARY KEY, order_id TEXT NOT NULL REFERENCES orders (order_id), site_id TEXT NOT NULL,
+        rma_id TEXT NOT NULL DEFAULT '', status TEXT NOT NULL, reason TEXT NOT NULL DEFAULT '',
+        expected TEXT NOT NULL DEFAULT '[]', received TEXT NOT NULL DEFAULT '[]', picker TEXT NOT NULL DEFAULT '',
+        created_at TEXT NOT NULL, updated_at TEXT NOT NULL);
+    CREATE INDEX order_returns_by_order ON order_returns (order_id, created_at);
+    """)
+
+
 def migrate(db_path: str) -> None:
     """Bring the database up to date (sync tables and central tables); safe to run every start."""
     conn = connect(db_path)

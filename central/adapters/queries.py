@@ -5,6 +5,8 @@ import sqlite3
 from central.domain.allocation import PACK_LOCATION
 from central.domain.orders import CLOSED_STATUSES
 
+from .return_queries import order_returns
+
 
 def _site(row) -> dict:
     return {"site_id": row["site_id"], "name": row["name"], "online": bool(row["online"]),
@@ -93,4 +95,5 @@ def get_order(conn: sqlite3.Connection, order_id: str) -> dict | None:
     order["allow_split"] = bool(order["allow_split"])
     order["parts"] = [dict(part, allow_split=bool(part["allow_split"])) for part in conn.execute(
         "SELECT * FROM orders WHERE parent_order_id = ? ORDER BY rowid", [order_id])]
+    order["returns"] = order_returns(conn, order_id)
     return order

@@ -10,6 +10,7 @@ from .sqlite_asns import SqliteAsnRepository
 from .sqlite_master_data import (SqliteItemRepository, SqliteLocationRepository, SqliteSiteCommandOutbox,
                                  SqliteSiteRepository, SqliteStockRepository, SqliteStockSnapshotRepository)
 from .sqlite_orders import SqliteOrderRepository
+from .sqlite_returns import SqliteReturnRepository
 
 
 class _RollBack(Exception):
@@ -26,6 +27,7 @@ def _bind(uow: UnitOfWork, db: Database, now: str) -> None:
     uow.snapshots = SqliteStockSnapshotRepository(db)
     uow.commands = SqliteSiteCommandOutbox(db, now)
     uow.asns = SqliteAsnRepository(db)
+    uow.returns = SqliteReturnRepository(db)
 
 
 class SqliteUnitOfWork(UnitOfWork):

@@ -1,7 +1,7 @@
 """Route each command to its handler with a fresh unit of work, and wake the sync after commands."""
 from typing import Callable
 
-from . import asns, handlers, order_lifecycle
+from . import asns, handlers, order_lifecycle, returns
 from .commands import (AllocateWaitingOrders, CancelOrder, CreateOrder, CreateTransfer, HoldOrder, IngestSiteEvent,
                        ReceiveTransfer, RecordSiteState, RecordStockSnapshot, RegisterSite, ReleaseHold,
                        SeedMasterData, UpsertItem)
@@ -24,6 +24,7 @@ HANDLERS: dict[type, Callable] = {
     ReceiveTransfer: order_lifecycle.receive_transfer,
     RecordStockSnapshot: record_stock_snapshot,
     asns.CreateAsn: asns.create_asn,
+    returns.AnnounceReturn: returns.announce_return,
 }
 
 

@@ -10,6 +10,7 @@ from protocols.messages.site_events import load_site_event_data
 from .asns import apply_receipt_recorded
 from .commands import IngestSiteEvent
 from .handlers import availability_for, send_events
+from .returns import apply_return_recorded
 from .short_recovery import apply_short_recovered
 from .unit_of_work import UnitOfWork
 
@@ -102,4 +103,5 @@ APPLIERS: dict[str, Callable[[IngestSiteEvent, dict, UnitOfWork], None]] = {
     "scan.rejected": _ledger_only,
     "carton.closed": _ledger_only,
     "receipt.recorded": apply_receipt_recorded,
+    "return.recorded": apply_return_recorded,
 }

@@ -4,6 +4,7 @@ import abc
 from central.domain.asns import Asn
 from central.domain.master_data import Item, Site
 from central.domain.orders import Order
+from central.domain.returns import CustomerReturn
 
 
 class OrderRepository(abc.ABC):
@@ -110,6 +111,20 @@ class AsnRepository(abc.ABC):
     def add_blind_receipt(self, site_id: str, receipt: dict, now: str) -> None: ...
 
 
+class ReturnRepository(abc.ABC):
+    @abc.abstractmethod
+    def get(self, return_id: str) -> CustomerReturn | None: ...
+
+    @abc.abstractmethod
+    def for_order(self, order_id: str) -> list[CustomerReturn]: ...
+
+    @abc.abstractmethod
+    def add(self, customer_return: CustomerReturn) -> None: ...
+
+    @abc.abstractmethod
+    def save(self, customer_return: CustomerReturn) -> None: ...
+
+
 class UnitOfWork(abc.ABC):
     """One transaction: handlers read and write through the repositories, then commit."""
 
@@ -121,6 +136,7 @@ class UnitOfWork(abc.ABC):
     snapshots: StockSnapshotRepository
     commands: SiteCommandOutbox
     asns: "AsnRepository"
+    returns: "ReturnRepository"
     now: str
     commands_sent: int = 0
 

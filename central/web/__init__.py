@@ -30,8 +30,8 @@ def create_app(config: dict, bus=None) -> Flask:
     from .api import asns, items, orders, sites, status, sync_ops
     for module in (orders, sites, items, status, sync_ops, asns):
         api.register_blueprint(module.blp)
-    from .api import inventory, order_imports, transfers
-    for module in (order_imports, transfers, inventory):
+    from .api import inventory, order_imports, returns, transfers
+    for module in (order_imports, transfers, inventory, returns):
         api.register_blueprint(module.blp)
     from .ops import register_ops_view
     register_ops_view(app)

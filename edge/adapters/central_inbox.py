@@ -7,6 +7,7 @@ from edge.domain.errors import DomainError
 from edge.service import commands
 from edge.service.messagebus import HANDLERS
 from edge.service.receiving_commands import RegisterAsn
+from edge.service.return_commands import RegisterReturn
 from protocols.messages.central_commands import load_central_command_data
 from sync.sqlite_store import EventRejected
 
@@ -26,6 +27,8 @@ def command_from(event: dict) -> commands.Command:
                                      data["requested_ship_date"], data["lines"], str(event.get("event_id", "")))
     if event["type"] == "asn.created":
         return RegisterAsn(data["asn_id"], data["supplier"], data["lines"], data["over_tolerance_pct"])
+    if event["type"] == "return.expected":
+        return RegisterReturn(data["rma_id"], data["order_id"], data["customer"], data["lines"])
     if event["type"] == "order.cancelled":
         return commands.CancelOrder(data["order_id"], data["reason"])
     return commands.UpsertItem(data["sku"], data["description"], data["gtins"], data["tracking"])

@@ -3,9 +3,14 @@ import json
 import sqlite3
 
 from edge.domain.catalogue import VIRTUAL_PACK
-from edge.domain.lead_actions import (CANCELLED_MID_PICK, DEAD_LETTER, PRINT_JOB, REFUSED_OP, SHORT_PICK,
-                                      WRONG_SCANS)
+from edge.domain.lead_actions import (CANCELLED_MID_PICK, DEAD_LETTER, PRINT_JOB, PUT_BACK, REFUSED_OP,
+                                      RETURN_DIFFERENCE, SHORT_PICK, WRONG_SCANS)
+from edge.domain.lots import is_expired
+from edge.domain.receiving import QUARANTINE, RECEIVING_DOCK
 from protocols.status import ORDER_CANCELLED, ORDER_SHIPPED, TASK_DONE, TASK_SHORT
+
+from . import lot_queries
+from .return_queries import open_put_backs, return_exceptions
 
 REPEATED_WRONG_SCANS = 3
 WRONG_SCANS_REF = "e.task_id || '/' || e.badge"  # one exception per task and picker
@@ -26,15 +31,21 @@ def short_picks(conn: sqlite3.Connection, limit: int = 100) -> list[dict]:
 
 
 def free_slots(conn: sqlite3.Connection, sku: str, besides: str) -> list[dict]:
-    """Locations other than `besides` holding the sku with stock no unfinished task has claimed."""
+    """Locations other than `besides` holding the sku with stock no unfinished task has claimed (lots not expired)."""
     done = ",".join("?" for _ in TASK_DONE)
     rows = conn.execute(
         "SELECT s.location, s.qty - (SELECT COALESCE(SUM(t.qty - t.picked_qty), 0) FROM tasks t"
-        f"  WHERE t.sku = s.sku AND t.location = s.location AND t.status NOT IN ({done})) AS free"
+        f"  WHERE t.sku = s.sku AND t.location = s.location AND t.lot = s.lot AND t.status NOT IN ({done})) AS free,"
+        " s.lot, COALESCE((SELECT x.expiry FROM lots x WHERE x.sku = s.sku AND x.lot = s.lot), '') AS expiry"
         " FROM stock s JOIN locations l ON l.location = s.location"
-        " WHERE s.sku = ? AND s.lot = '' AND s.location NOT IN (?, ?) ORDER BY l.pick_seq",
-        [*TASK_DONE, sku, VIRTUAL_PACK, besides]).fetchall()
-    return [dict(r) for r in rows if r["free"] > 0]
+        " WHERE s.sku = ? AND s.location NOT IN (?, ?, ?, ?) ORDER BY l.pick_seq, s.location",
+        [*TASK_DONE, sku, VIRTUAL_PACK, RECEIVING_DOCK, QUARANTINE, besides]).fetchall()
+    today = lot_queries.site_day(conn)
+    free: dict[str, int] = {}
+    for r in rows:
+        if r["free"] > 0 and not (r["expiry"] and is_expired(r["expiry"], today)):
+            free[r["location"]] = free.get(r["location"], 0) + r["free"]
+    return [{"location": location, "free": qty} for location, qty in free.items()]
 
 
 def repeated_wrong_scans(conn: sqlite3.Connection, limit: int = 100) -> list[dict]:
@@ -108,7 +119,7 @@ def queue(conn: sqlite3.Connection) -> dict:
     """Every open exception by kind."""
     return {SHORT_PICK: short_picks(conn), WRONG_SCANS: repeated_wrong_scans(conn), PRINT_JOB: print_problems(conn),
             CANCELLED_MID_PICK: cancelled_mid_pick(conn), DEAD_LETTER: dead_letters(conn),
-            REFUSED_OP: refused_ops(conn)}
+            REFUSED_OP: refused_ops(conn), PUT_BACK: open_put_backs(conn), RETURN_DIFFERENCE: return_exceptions(conn)}
 
 
 def recent_actions(conn: sqlite3.Connection, limit: int = 15) -> list[dict]:

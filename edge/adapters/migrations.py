@@ -193,7 +193,44 @@ def m009_refused_ops(db: Database) -> None:
     """)
 
 @edge_migrations()
-def m010_orders_dispatch_index(db: Database) -> None:
+def m010_returns_and_put_backs(db: Database) -> None:
+    # Putaway tasks also carry returned goods (from RECV) and put-backs of cancelled orders' picks (from PACK),
+    # so a task names where the goods wait and no longer has to belong to a receipt.
+    db["putaway_tasks"].transform(drop_foreign_keys=["receipt_id"])
+    db.executescript("""
+    ALTER TABLE putaway_tasks ADD COLUMN from_location TEXT NOT NULL DEFAULT 'RECV';
+    ALTER TABLE putaway_tasks ADD COLUMN kind TEXT NOT NULL DEFAULT 'putaway';
+    CREATE INDEX putaway_tasks_ref ON putaway_tasks (receipt_id, kind);
+    CREATE TABLE customer_returns (
+        return_id TEXT PRIMARY KEY, rma_id TEXT NOT NULL DEFAULT '', order_id TEXT NOT NULL, customer TEXT NOT NULL
+        DEFAULT '', status TEXT NOT NULL, expected TEXT NOT NULL DEFAULT '[]', lines TEXT NOT NULL DEFAULT '[]',
+        created_at TEXT NOT NULL, closed_at TEXT NOT NULL DEFAULT '');
+    CREATE INDEX customer_returns_order ON customer_returns (order_id);
+    CREATE INDEX customer_returns_status ON customer_returns (status, created_at);
+    CREATE TABLE return_exceptions (
+        id INTEGER PRIMARY KEY, return_id TEXT NOT NULL, order_id TEXT NOT NULL, sku TEXT NOT NULL,
+        expected INTEGER NOT NULL, returned INTEGER NOT NULL, kind TEXT NOT NULL, recorded_at TEXT NOT NULL);
+    """)
+
+
+@edge_migrations()
+def m011_lots_and_verification(db: Database) -> None:
+    # The lot each pick task was allocated (FEFO); the site's lot rules; verification profiles per site, zone and
+    # item class with the items' classes; and a token that changes with any of them, so readers cache by it.
+    db.executescript("""
+    ALTER TABLE tasks ADD COLUMN lot TEXT NOT NULL DEFAULT '';
+    CREATE TABLE lot_policy (
+        id INTEGER PRIMARY KEY CHECK (id = 1), substitution TEXT NOT NULL, timezone TEXT NOT NULL);
+    CREATE TABLE verification_profiles (
+        scope TEXT NOT NULL, name TEXT NOT NULL, requires TEXT NOT NULL, updated_by TEXT NOT NULL DEFAULT '',
+        updated_at TEXT NOT NULL DEFAULT '', PRIMARY KEY (scope, name));
+    CREATE TABLE item_classes (sku TEXT PRIMARY KEY, item_class TEXT NOT NULL);
+    CREATE TABLE verification_version (id INTEGER PRIMARY KEY CHECK (id = 1), token TEXT NOT NULL);
+    """)
+
+
+@edge_migrations()
+def m012_orders_dispatch_index(db: Database) -> None:
     # The next-task rule walks orders by urgency (priority, ship date, order id) and stops at the first open task;
     # without this index every call sorted all open tasks (~20 ms with 12,000 open, inside the write lock).
     db.execute("CREATE INDEX IF NOT EXISTS orders_dispatch ON orders (priority, requested_ship_date, order_id)")

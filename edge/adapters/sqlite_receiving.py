@@ -7,7 +7,7 @@ from edge.domain.receiving import QUARANTINE, RECEIVING_DOCK, Discrepancy, Expec
 
 VIRTUAL = (RECEIVING_DOCK, QUARANTINE, VIRTUAL_PACK)
 TASK_COLUMNS = ("task_id", "receipt_id", "sku", "lot", "expiry", "qty", "suggested", "status", "location",
-                "override_reason", "picker", "done_at")
+                "override_reason", "picker", "done_at", "from_location", "kind")
 RECEIVED_COLUMNS = ("sku", "qty", "lot", "expiry", "condition", "sscc", "reason", "picker")
 
 

@@ -9,12 +9,13 @@ from edge.domain.catalogue import VIRTUAL_PACK, Item, Location, Picker
 from edge.domain.enrolment import Device, EnrolmentCode
 from edge.domain.orders import Carton, Order, OrderLine
 from edge.domain.picking import PickTask
+from edge.domain.receiving import QUARANTINE, RECEIVING_DOCK
 from edge.domain.release import StockSlot
 from edge.service.unit_of_work import OpRecord, ScanError
 from protocols.status import ORDER_PICKING, ORDER_RELEASED, TASK_ASSIGNED, TASK_AT_LOCATION, TASK_DONE, TASK_OPEN
 
 TASK_COLUMNS = ("task_id", "order_id", "line_no", "sku", "location", "qty", "pick_seq", "picked_qty", "status",
-                "picker", "device_id", "short_reason", "lease_epoch", "lease_expires_at", "postponed_by")
+                "picker", "device_id", "short_reason", "lease_epoch", "lease_expires_at", "postponed_by", "lot")
 DONE = ",".join(f"'{status}'" for status in TASK_DONE)
 
 
@@ -213,24 +214,28 @@ class SqliteEnrolmentCodeRepository(SqliteRepository):
 
 
 class SqliteStockRepository(SqliteRepository):
-    def on_hand(self, location: str, sku: str) -> int:
-        row = self._one("SELECT qty FROM stock WHERE location = ? AND sku = ? AND lot = ''", [location, sku])
+    def on_hand(self, location: str, sku: str, lot: str = "") -> int:
+        row = self._one("SELECT qty FROM stock WHERE location = ? AND sku = ? AND lot = ?", [location, sku, lot])
         return row[0] if row else 0
 
     def slots(self, sku: str) -> list[StockSlot]:
+        """Return the sku's stock per storage location and lot, with what unfinished tasks claim and the expiry."""
         rows = self.db.execute(
             "SELECT s.location, l.pick_seq, s.qty,"
             f" (SELECT COALESCE(SUM(t.qty - t.picked_qty), 0) FROM tasks t WHERE t.sku = s.sku"
-            f"  AND t.location = s.location AND t.status NOT IN ({DONE}))"
+            f"  AND t.location = s.location AND t.lot = s.lot AND t.status NOT IN ({DONE})),"
+            " s.lot, COALESCE((SELECT x.expiry FROM lots x WHERE x.sku = s.sku AND x.lot = s.lot), '')"
             " FROM stock s JOIN locations l ON l.location = s.location"
-            " WHERE s.sku = ? AND s.lot = '' AND s.location != ? ORDER BY l.pick_seq, s.location",
-            [sku, VIRTUAL_PACK])
+            # an emptied lot is history; an emptied lot-less row still marks where the sku lives (short tasks)
+            " WHERE s.sku = ? AND (s.lot = '' OR s.qty > 0) AND s.location NOT IN (?, ?, ?)"
+            " ORDER BY l.pick_seq, s.location, s.lot",
+            [sku, VIRTUAL_PACK, RECEIVING_DOCK, QUARANTINE])
         return [StockSlot(*row) for row in rows]
 
-    def change(self, location: str, sku: str, qty_delta: int) -> None:
-        self.db.execute("INSERT INTO stock (location, sku, lot, qty) VALUES (?, ?, '', ?)"
+    def change(self, location: str, sku: str, qty_delta: int, lot: str = "") -> None:
+        self.db.execute("INSERT INTO stock (location, sku, lot, qty) VALUES (?, ?, ?, ?)"
                         " ON CONFLICT (location, sku, lot) DO UPDATE SET qty = qty + excluded.qty",
-                        [location, sku, qty_delta])
+                        [location, sku, lot, qty_delta])
 
 
 class SqliteCartonRepository(SqliteRepository):

@@ -13,8 +13,10 @@ from . import sqlite_repositories as repos
 from .sqlite_counts import (SqliteCountRepository, SqlitePickFaceRepository, SqliteQuantRepository,
                             SqliteReplenishmentRepository)
 from .sqlite_labels import SqliteCartonLabels
+from .sqlite_lots import SqliteLotRepository, SqliteVerificationRepository
 from .sqlite_lead_actions import SqliteAuditLog, SqliteRefusalLog, SqliteResolutionRepository
 from .sqlite_receiving import SqliteReceivingRepository
+from .sqlite_returns import SqliteReturnRepository
 
 UP_STREAM = "up"
 
@@ -82,6 +84,9 @@ class SqliteUnitOfWork(UnitOfWork):
         self.pick_faces = SqlitePickFaceRepository(self.db)
         self.replenishments = SqliteReplenishmentRepository(self.db, self.site_id)
         self.quants = SqliteQuantRepository(self.db)
+        self.returns = SqliteReturnRepository(self.db)
+        self.lots = SqliteLotRepository(self.db)
+        self.verification = SqliteVerificationRepository(self.db)
         return self
 
     def __exit__(self, *exc) -> None:

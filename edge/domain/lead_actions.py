@@ -14,7 +14,10 @@ MIN_REASON_LENGTH = 3
 SHORT_PICK, WRONG_SCANS, PRINT_JOB, CANCELLED_MID_PICK, DEAD_LETTER = (
     "short_pick", "wrong_scans", "print_job", "cancelled_mid_pick", "dead_letter")
 REFUSED_OP = "refused_op"  # a handheld op refused on replay because the floor moved on; its ref is the op_id
-EXCEPTION_KINDS = (SHORT_PICK, WRONG_SCANS, PRINT_JOB, CANCELLED_MID_PICK, DEAD_LETTER, REFUSED_OP)
+PUT_BACK = "put_back"  # an open put-back task: goods of a cancelled order waiting in PACK; done on the handheld
+RETURN_DIFFERENCE = "return_difference"  # a customer return that differed from its RMA; its ref is the row id
+EXCEPTION_KINDS = (SHORT_PICK, WRONG_SCANS, PRINT_JOB, CANCELLED_MID_PICK, DEAD_LETTER, REFUSED_OP, PUT_BACK,
+                   RETURN_DIFFERENCE)
 # What closing an exception without changing the floor means, per kind. Dead letters are replayed or
 # discarded through the sync layer's own dead-letter book, which keeps their audit trail.
 RESOLUTIONS = {
@@ -23,6 +26,7 @@ RESOLUTIONS = {
     PRINT_JOB: ("acknowledge",),
     CANCELLED_MID_PICK: ("goods_put_back",),
     REFUSED_OP: ("acknowledge",),
+    RETURN_DIFFERENCE: ("acknowledge",),
 }
 
 
@@ -101,6 +105,7 @@ def release_remainder(task: PickTask, order: Order, slot: StockSlot, new_task_id
     qty = min(task.remaining, slot.free)
     events = order.reopen(f"line {task.line_no}: {qty} x {task.sku} re-released to {slot.location}")
     task.close_for_rerelease(new_task_id, qty)
-    new = PickTask(new_task_id, task.order_id, task.line_no, task.sku, slot.location, qty, pick_seq=slot.pick_seq)
+    new = PickTask(new_task_id, task.order_id, task.line_no, task.sku, slot.location, qty, pick_seq=slot.pick_seq,
+                   lot=slot.lot)
     recovered = TaskShortRecovered(task.task_id, new_task_id, task.order_id, task.line_no, task.sku, qty)
     return new, [recovered, *events]

@@ -32,6 +32,7 @@ class PickTask:
     lease_epoch: int = 0
     lease_expires_at: str = ""
     postponed_by: str = ""
+    lot: str = ""  # the lot allocated (FEFO); "" for stock booked without a lot
 
     @property
     def remaining(self) -> int:
@@ -123,8 +124,11 @@ class PickTask:
         return ScanRejected(self.task_id, step, err.expected[:128], err.scanned[:128], badge)
 
     def pick(self, badge: str, scanned: str, item: Item, qty: int, on_hand: int,
-             traced: Traced = Traced()) -> list[Event]:
-        """Take qty of the item from the location to the pack area; a tracked item needs its lot/serial/expiry."""
+             traced: Traced = Traced(), stock_lot: str | None = None) -> list[Event]:
+        """Take qty of the item from the location to the pack area; a tracked item needs its lot/serial/expiry.
+
+        stock_lot is the lot whose stock the pick takes (edge.domain.lots.lot_to_take); None: the task's own lot.
+        """
         self.check_worker(badge)
         if self.status != TASK_AT_LOCATION:
             raise ScanLocationFirst(self.location)
@@ -135,7 +139,7 @@ class PickTask:
             raise TrackingRequired(item.sku, missing)
         if item.tracking == "serial" and qty != 1:
             raise OneSerialPerPick(item.sku)
-        return self._take(badge, qty, on_hand, traced if item.tracking != "none" else Traced())
+        return self._take(badge, qty, on_hand, traced if item.tracking != "none" else Traced(), stock_lot)
 
     def report_short(self, badge: str, qty_found: int, reason: str, on_hand: int) -> list[Event]:
         """Pick what was found, then close the task short by the rest."""
@@ -161,7 +165,8 @@ class PickTask:
         self.status = TASK_CANCELLED
         return True
 
-    def _take(self, badge: str, qty: int, on_hand: int, traced: Traced = Traced()) -> list[Event]:
+    def _take(self, badge: str, qty: int, on_hand: int, traced: Traced = Traced(),
+              stock_lot: str | None = None) -> list[Event]:
         if qty < 1 or qty > self.remaining:
             raise TooMany(self.remaining)
         if qty > on_hand:
@@ -170,7 +175,9 @@ class PickTask:
         if self.picked_qty == self.qty:
             self.status = TASK_PICKED
         return [
-            StockChanged(self.location, self.sku, -qty, "pick", self.task_id),
+            # The lot leaves its location; at the pack area stock is kept per item only (shipping books it out so).
+            StockChanged(self.location, self.sku, -qty, "pick", self.task_id,
+                         self.lot if stock_lot is None else stock_lot),
             StockChanged(VIRTUAL_PACK, self.sku, qty, "pick", self.task_id),
             TaskPicked(self.task_id, self.order_id, self.line_no, self.sku, self.location, qty, badge,
                        traced.lot, traced.serial, traced.expiry),

@@ -16,6 +16,8 @@ from .events import StockChanged
 from .receiving import RECEIVING_DOCK
 
 PUTAWAY_OPEN, PUTAWAY_DONE = "open", "done"
+PUTAWAY, PUT_BACK = "putaway", "put_back"
+"""Kinds of task (and the reason of their stock deltas): goods received or returned, or picked goods going back."""
 
 
 class UnknownLocationScan(DomainError):
@@ -123,7 +125,11 @@ def suggest_location(slots: list[Slot], sku: str, expiry: str, qty: int) -> Slot
 
 @dataclass
 class PutawayTask:
-    """Move one received line from the receiving dock to a storage location."""
+    """Move one line from a virtual location to a storage location: received or returned goods from the
+    receiving dock, or (a put-back) goods picked for an order cancelled before it shipped, from the pack area.
+
+    receipt_id names what the goods came from: a receipt, a customer return, or the cancelled order.
+    """
 
     task_id: str
     receipt_id: str
@@ -137,6 +143,8 @@ class PutawayTask:
     override_reason: str = ""
     picker: str = ""
     done_at: str = ""
+    from_location: str = RECEIVING_DOCK
+    kind: str = PUTAWAY
 
     def confirm(self, slot: Slot, reason: str, picker: str, now: str) -> list[StockChanged]:
         """Put the goods at the scanned location; another than suggested needs a reason; rules always hold."""
@@ -149,5 +157,5 @@ class PutawayTask:
             raise problem
         self.status, self.location, self.picker, self.done_at = PUTAWAY_DONE, slot.location, picker, now
         self.override_reason = reason if slot.location != self.suggested else ""
-        return [StockChanged(RECEIVING_DOCK, self.sku, -self.qty, "putaway", self.task_id, self.lot),
-                StockChanged(slot.location, self.sku, self.qty, "putaway", self.task_id, self.lot)]
+        return [StockChanged(self.from_location, self.sku, -self.qty, self.kind, self.task_id, self.lot),
+                StockChanged(slot.location, self.sku, self.qty, self.kind, self.task_id, self.lot)]

@@ -49,6 +49,14 @@ class ConfirmPick(Command):
     lot: str = ""
     serial: str = ""
     expiry: str = ""
+    qty_confirmed: bool = False  # the picker typed or confirmed the quantity (verification profile "quantity")
+
+    def fingerprint(self) -> dict:
+        """Leave qty_confirmed out while false, so an op first answered before the field existed still replays."""
+        found = super().fingerprint()
+        if not self.qty_confirmed:
+            del found["qty_confirmed"]
+        return found
 
 
 @dataclass(frozen=True)

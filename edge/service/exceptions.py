@@ -2,9 +2,12 @@
 from edge.domain.errors import UnknownOrder, UnknownTask
 from edge.domain.lead_actions import (SHORT_PICK, AlreadyResolved, NoFreeStock, Resolution, UnknownPicker,
                                       check_reason, check_resolution, release_remainder)
+from edge.domain.lots import allocatable
 from edge.domain.picking import PickTask
 
 from .lead_commands import CancelOrderAtSite, ReassignTask, ReleaseShortTask, ResolveException
+from .put_backs import open_put_backs
+from .pick_checks import site_today
 from .unit_of_work import UnitOfWork
 
 
@@ -32,7 +35,9 @@ def release_short_task(cmd: ReleaseShortTask, uow: UnitOfWork) -> dict:
     with uow:
         task = _task(uow, cmd.task_id)
         order = uow.orders.get(task.order_id)
-        slot = next((s for s in uow.stock.slots(task.sku) if s.location == cmd.location), None)
+        today = site_today(uow.now(), uow.lots.policy().timezone)  # FEFO: the first good lot there
+        slot = next((s for s in allocatable(uow.stock.slots(task.sku), today)
+                     if s.location == cmd.location and s.free > 0), None)
         if slot is None:
             raise NoFreeStock(task.sku, cmd.location)
         new_task, events = release_remainder(task, order, slot, uow.tasks.next_id())
@@ -60,6 +65,8 @@ def cancel_order_at_site(cmd: CancelOrderAtSite, uow: UnitOfWork) -> dict:
         events = order.cancel(f"cancelled at the site by {cmd.actor}: {reason}", tasks)
         for task in tasks:
             uow.tasks.save(task)
+        if events:
+            open_put_backs(uow, order.order_id, tasks)
         uow.orders.save(order)
         uow.audit.record(cmd.actor, "order.cancelled", f"order:{order.order_id}", reason)
         uow.emit(events)

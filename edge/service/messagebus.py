@@ -5,6 +5,8 @@ from . import commands, enrolment, exceptions, lead_commands, orders, picking, p
 from . import receiving_commands as receiving_cmds
 from .unit_of_work import UnitOfWork
 from . import count_commands, counts, replenishment
+from . import return_commands, returns
+from . import expired_stock, verification, verification_commands
 
 HANDLERS: dict[type, Callable] = {
     commands.SignIn: picking.sign_in,
@@ -68,4 +70,17 @@ HANDLERS.update({
     count_commands.SetPickFaces: replenishment.set_pick_faces,
     count_commands.TakeNextReplenishment: replenishment.take_next_replenishment,
     count_commands.ConfirmReplenishment: replenishment.confirm_replenishment,
+})
+HANDLERS.update({
+    return_commands.RegisterReturn: returns.register_return,
+    return_commands.StartReturn: returns.start_return,
+    return_commands.ReturnItems: returns.return_items,
+    return_commands.CloseReturn: returns.close_return,
+})
+HANDLERS.update({
+    verification_commands.SetVerificationProfile: verification.set_verification_profile,
+    verification_commands.DeleteVerificationProfile: verification.delete_verification_profile,
+    verification_commands.SetItemClass: verification.set_item_class,
+    verification_commands.SetLotPolicy: verification.set_lot_policy,
+    verification_commands.QuarantineExpired: expired_stock.quarantine_expired,
 })

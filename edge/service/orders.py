@@ -6,13 +6,16 @@ from edge.domain.catalogue import Item
 from edge.domain.errors import DomainError, NotInOrder, UnknownOrder
 from edge.domain.events import CartonClosed
 from edge.domain.orders import Order, OrderLine
+from edge.domain.lots import allocatable
 from edge.domain.release import release_order as plan_release
 
 from protocols.barcode import SSCC, BarcodeError, classify
 
 from .commands import CancelOrder, CloseCarton, ConfirmShipment, ReleaseOrder, UpsertItem
 from .idempotency import idempotent
+from .pick_checks import site_today
 from .picking import apply_stock
+from .put_backs import open_put_backs
 from .unit_of_work import Origin, UnitOfWork
 
 
@@ -34,7 +37,8 @@ def release_order(cmd: ReleaseOrder, uow: UnitOfWork) -> bool:
                                 item.get("tracking", "none")))
         order = Order(cmd.order_id, cmd.customer, cmd.priority, cmd.requested_ship_date,
                       [OrderLine(l["line_no"], l["sku"], l["qty"]) for l in cmd.lines], cmd_event_id=cmd.cmd_event_id)
-        slots = {sku: uow.stock.slots(sku) for sku in {line.sku for line in order.lines}}
+        today = site_today(uow.now(), uow.lots.policy().timezone)
+        slots = {sku: allocatable(uow.stock.slots(sku), today) for sku in {line.sku for line in order.lines}}
         tasks, events = plan_release(order, slots, uow.tasks.next_id, uow.now())
         uow.orders.add(order)
         for task in tasks:
@@ -45,7 +49,7 @@ def release_order(cmd: ReleaseOrder, uow: UnitOfWork) -> bool:
 
 
 def cancel_order(cmd: CancelOrder, uow: UnitOfWork) -> None:
-    """Cancel the order's unfinished tasks and the order itself, unless it has shipped."""
+    """Cancel the order's unfinished tasks and the order itself, unless it has shipped; picked goods get put-backs."""
     with uow:
         order = uow.orders.get(cmd.order_id)
         if order is None:
@@ -54,6 +58,8 @@ def cancel_order(cmd: CancelOrder, uow: UnitOfWork) -> None:
         events = order.cancel(cmd.reason, tasks)
         for task in tasks:
             uow.tasks.save(task)
+        if events:  # cancelled just now: a repeated cancel opens no second put-back
+            open_put_backs(uow, order.order_id, tasks)
         uow.orders.save(order)
         uow.emit(events)
         uow.commit()

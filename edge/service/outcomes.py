@@ -44,6 +44,9 @@ STATUS_BY_CODE = {
     "unknown_putaway_task": 404,
     "unknown_count": 404, "unknown_replenishment": 404, "count_refused": 422,
     "count_needs_lines": 422, "nothing_to_count": 422, "bad_min_max": 422, "too_many_to_move": 422,
+    "unknown_return": 404, "scrap_needs_reason": 422,
+    "scan_required": 422, "bad_expiry": 422, "bad_profile": 422, "bad_lot_policy": 422, "unknown_profile": 404,
+    "not_expired": 409,
 }
 
 

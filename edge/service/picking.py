@@ -6,12 +6,14 @@ from edge.domain.errors import SignInFailed, UnknownTask, WrongItem, WrongLocati
 from edge.domain.events import Event, StockChanged
 from edge.domain.enrolment import minutes_later
 from edge.domain.picking import UNLOCATED, PickTask
+from edge.domain.lots import allocatable
 from edge.domain.release import alternative_slot
 
 from .commands import AssignNextTask, ConfirmPick, LeaseTasks, PostponeTask, ReportShortPick, ScanLocation, SignIn
 from .counts import request_count
 from .idempotency import idempotent
 from .outcomes import task_view
+from .pick_checks import check_pick, pick_checks_view, site_today
 from .replenishment import plan_replenishment
 from .unit_of_work import Origin, ScanError, UnitOfWork
 
@@ -39,7 +41,9 @@ def assign_next_task(cmd: AssignNextTask, uow: UnitOfWork) -> dict:
         uow.tasks.save(task)
         uow.commit()
         view = describe(task, uow)
-    step = ("Scan the item" if task.next_step == "scan_item" else "Go to {loc} and scan the location label")
+    step = ("Scan the item" if task.next_step == "scan_item"
+            else "Go to {loc} and scan the item" if view["next_step"] == "scan_item"  # no location scan asked
+            else "Go to {loc} and scan the location label")
     return {"task": view, "message": f"{step.format(loc=task.location)}: {task.remaining} x {task.sku}."}
 
 
@@ -88,9 +92,10 @@ def confirm_pick(cmd: ConfirmPick, uow: UnitOfWork) -> dict:
     """Take the scanned item from the location; a wrong item is refused and counted."""
     task = _task(uow, cmd.task_id, cmd.lease_epoch)
     item = uow.items.get(task.sku) or Item(task.sku)
+    checked = check_pick(uow, task, item, cmd)  # verification profile, FEFO and expiry
     try:
-        events = task.pick(cmd.badge, cmd.barcode, item, cmd.qty, uow.stock.on_hand(task.location, task.sku),
-                           Traced(cmd.lot, cmd.serial, cmd.expiry))
+        events = task.pick(cmd.badge, checked.barcode, item, cmd.qty, checked.on_hand,
+                           Traced(cmd.lot, cmd.serial, cmd.expiry), checked.stock_lot)
     except WrongItem as err:
         _count_rejected(uow, cmd, task, "item", err)
         raise
@@ -107,7 +112,7 @@ def report_short_pick(cmd: ReportShortPick, uow: UnitOfWork) -> dict:
     task = _task(uow, cmd.task_id, cmd.lease_epoch)
     short_by = task.remaining - cmd.qty_found
     events = task.report_short(cmd.badge, cmd.qty_found, cmd.reason,
-                               uow.stock.on_hand(task.location, task.sku))
+                               uow.stock.on_hand(task.location, task.sku, task.lot))
     order_status = _record_progress(uow, cmd, task, events)
     alternative = _alternative(uow, task) if short_by else None
     if short_by and task.location != UNLOCATED:  # the record was wrong there: count it, refill the face
@@ -123,14 +128,15 @@ def report_short_pick(cmd: ReportShortPick, uow: UnitOfWork) -> dict:
 
 
 def describe(task: PickTask, uow: UnitOfWork) -> dict:
-    return task_view(task, uow.locations.get(task.location), uow.items.get(task.sku))
+    location, item = uow.locations.get(task.location), uow.items.get(task.sku)
+    return {**task_view(task, location, item), **pick_checks_view(uow, task, location, item)}
 
 
 def apply_stock(uow: UnitOfWork, events: list[Event]) -> None:
     """Keep the stock table equal to the sum of the stock deltas the site has sent."""
     for event in events:
         if isinstance(event, StockChanged):
-            uow.stock.change(event.location, event.sku, event.qty_delta)
+            uow.stock.change(event.location, event.sku, event.qty_delta, event.lot)
 
 
 def _task(uow: UnitOfWork, task_id: str, lease_epoch: int | None = None) -> PickTask:
@@ -142,7 +148,8 @@ def _task(uow: UnitOfWork, task_id: str, lease_epoch: int | None = None) -> Pick
 
 
 def _alternative(uow: UnitOfWork, task: PickTask) -> dict | None:
-    slot = alternative_slot(uow.stock.slots(task.sku), task.location)
+    today = site_today(uow.now(), uow.lots.policy().timezone)
+    slot = alternative_slot(allocatable(uow.stock.slots(task.sku), today), task.location)
     if slot is None:
         return None
     location = uow.locations.get(slot.location)

@@ -13,6 +13,7 @@ from edge.domain.receiving import OK, ExpectedLine, Receipt, ReceivedLine
 from protocols.barcode import BarcodeError, classify
 
 from .idempotency import idempotent
+from .receiving_ports import ReceivingRepository
 from .receiving_commands import CloseReceipt, ReceiveItems, ReceivePallet, RegisterAsn, StartBlindReceipt
 from .unit_of_work import Origin, UnitOfWork
 
@@ -88,10 +89,10 @@ def receive_pallet(cmd: ReceivePallet, uow: UnitOfWork) -> dict:
     """Receive every ASN line on the scanned pallet in full."""
     receipt = _receipt(uow, cmd.receipt_id)
     sscc = _sscc(cmd.sscc)
-    untraced = {line.sku for line in receipt.expected if _missing(uow, line.sku, line.lot, line.expiry)}
+    untraced = {line.sku for line in receipt.expected if missing_tracking(uow, line.sku, line.lot, line.expiry)}
     lines = receipt.receive_pallet(sscc, cmd.badge, untraced)
     for line in lines:
-        _check_lot(uow, line.sku, line.lot, line.expiry)
+        check_lot(uow, line.sku, line.lot, line.expiry)
     tasks = _land(uow, cmd, receipt, lines)
     what = ", ".join(f"{line.qty} x {line.sku}" for line in lines)
     return {"receipt": receipt_view(receipt, uow.items.get), "putaway_tasks": [task_view(t, uow.locations.get, uow.items.get) for t in tasks],
@@ -102,11 +103,11 @@ def receive_pallet(cmd: ReceivePallet, uow: UnitOfWork) -> dict:
 def receive_items(cmd: ReceiveItems, uow: UnitOfWork) -> dict:
     """Count scanned items in (lot and expiry from the GS1 label or the request), ok or damaged."""
     receipt = _receipt(uow, cmd.receipt_id)
-    sku, lot, expiry = _resolve(uow, cmd)
-    missing = _missing(uow, sku, lot, expiry)
+    sku, lot, expiry = resolve_scan(uow, cmd)
+    missing = missing_tracking(uow, sku, lot, expiry)
     if missing:
         raise TrackingRequired(sku, missing)
-    _check_lot(uow, sku, lot, expiry)
+    check_lot(uow, sku, lot, expiry)
     line = receipt.receive_items(ReceivedLine(sku, cmd.qty, lot, expiry, cmd.condition, "", cmd.reason, cmd.badge))
     tasks = _land(uow, cmd, receipt, [line])
     where = "set aside in quarantine" if line.condition != OK else "at the receiving dock"
@@ -154,19 +155,25 @@ def task_view(task: PutawayTask, location_for, item_for) -> dict:
     location = location_for(task.suggested) if task.suggested else None
     item = item_for(task.sku) or Item(task.sku)
     return {"task_id": task.task_id, "receipt_id": task.receipt_id, "sku": task.sku, "description": item.description,
-            "lot": task.lot, "expiry": task.expiry, "qty": task.qty, "from_location": "RECV",
+            "lot": task.lot, "expiry": task.expiry, "qty": task.qty, "from_location": task.from_location,
+            "kind": task.kind,
             "suggested_location": task.suggested, "suggested_barcode": location.barcode if location else "",
             "status": task.status, "location": task.location, "override_reason": task.override_reason}
 
 
 def planned_slots(uow: UnitOfWork) -> list[Slot]:
     """Return the storage locations with what they hold plus what open putaways are heading there."""
+    return planned_slots_of(uow.receiving)
+
+
+def planned_slots_of(receiving: ReceivingRepository) -> list[Slot]:
+    """Return planned_slots from the receiving repository alone (the read side uses it too)."""
     planned: dict[str, list[Quant]] = {}
-    for task in uow.receiving.open_tasks():
+    for task in receiving.open_tasks():
         if task.suggested:
             planned.setdefault(task.suggested, []).append(Quant(task.sku, task.lot, task.expiry, task.qty))
     return [Slot(s.location, s.barcode, s.zone, s.pick_seq, s.capacity, (*s.held, *planned.get(s.location, ())))
-            for s in uow.receiving.slots()]
+            for s in receiving.slots()]
 
 
 def _land(uow: UnitOfWork, cmd, receipt: Receipt, lines: list[ReceivedLine]) -> list[PutawayTask]:
@@ -195,7 +202,7 @@ def _receipt(uow: UnitOfWork, receipt_id: str) -> Receipt:
     return receipt
 
 
-def _missing(uow: UnitOfWork, sku: str, lot: str, expiry: str) -> list[str]:
+def missing_tracking(uow: UnitOfWork, sku: str, lot: str, expiry: str) -> list[str]:
     """Return what the item's tracking needs from a receipt that is not there (serials are not captured here)."""
     item = uow.items.get(sku) or Item(sku)
     return [name for name in item.missing(Traced(lot, "", expiry)) if name != "serial"]
@@ -211,7 +218,7 @@ def _sscc(raw: str) -> str:
     return scan.value
 
 
-def _resolve(uow: UnitOfWork, cmd: ReceiveItems) -> tuple[str, str, str]:
+def resolve_scan(uow: UnitOfWork, cmd) -> tuple[str, str, str]:
     """Return (sku, lot, expiry) from the scan; a GS1 label's lot and expiry fill what the request left out."""
     try:
         scan = classify(cmd.barcode)
@@ -223,7 +230,7 @@ def _resolve(uow: UnitOfWork, cmd: ReceiveItems) -> tuple[str, str, str]:
     return sku, cmd.lot or scan.lot or "", cmd.expiry or scan.expiry or ""
 
 
-def _check_lot(uow: UnitOfWork, sku: str, lot: str, expiry: str) -> None:
+def check_lot(uow: UnitOfWork, sku: str, lot: str, expiry: str) -> None:
     known = uow.receiving.lot_expiry(sku, lot) if lot else None
     if known is not None and expiry and known != expiry:
         raise LotExpiryMismatch(sku, lot, known, expiry)

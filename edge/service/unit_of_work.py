@@ -13,6 +13,8 @@ from edge.domain.release import StockSlot
 
 if TYPE_CHECKING:
     from .receiving_ports import ReceivingRepository
+    from .return_ports import ReturnRepository
+    from .lot_ports import LotRepository, VerificationRepository
     from .count_ports import CountRepository, PickFaceRepository, QuantRepository, ReplenishmentRepository
 
 
@@ -103,9 +105,9 @@ class TaskRepository(Protocol):
 
 
 class StockRepository(Protocol):
-    def on_hand(self, location: str, sku: str) -> int: ...
+    def on_hand(self, location: str, sku: str, lot: str = "") -> int: ...
     def slots(self, sku: str) -> list[StockSlot]: ...
-    def change(self, location: str, sku: str, qty_delta: int) -> None: ...
+    def change(self, location: str, sku: str, qty_delta: int, lot: str = "") -> None: ...
 
 
 class CartonRepository(Protocol):
@@ -186,6 +188,9 @@ class UnitOfWork(abc.ABC):
     pick_faces: "PickFaceRepository"
     replenishments: "ReplenishmentRepository"
     quants: "QuantRepository"
+    returns: "ReturnRepository"
+    lots: "LotRepository"
+    verification: "VerificationRepository"
 
     def __enter__(self) -> "UnitOfWork":
         self.pending: list[tuple[Event, Origin]] = []

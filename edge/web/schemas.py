@@ -72,7 +72,9 @@ class LocationScanV1Schema(_Op):
 
 
 class PickV1Schema(_Op):
-    barcode = fields.String(required=True, validate=BARCODE)
+    barcode = fields.String(load_default="", validate=validate.Length(max=128),
+                            metadata={"description": "the item as scanned; may be left out only where the site's "
+                                                     "verification profile does not ask for the item scan"})
     qty = StrictInt(required=True, validate=validate.Range(min=1, max=100_000))
     scanned_at = fields.AwareDateTime(format="iso")
     lease_epoch = StrictInt(validate=validate.Range(min=0), metadata=LEASE_EPOCH)
@@ -80,6 +82,8 @@ class PickV1Schema(_Op):
     serial = fields.String(load_default="", validate=validate.Length(max=20), metadata={"description": "GS1 AI 21"})
     expiry = fields.String(load_default="", validate=validate.Regexp(r"^(\d{6})?$"),
                            metadata={"description": "GS1 AI 17, YYMMDD as scanned"})
+    qty_confirmed = fields.Boolean(load_default=False, metadata={
+        "description": "the picker typed or confirmed the quantity (needed where the profile asks for quantity)"})
 
 
 class ShortPickV1Schema(_Op):

@@ -23,6 +23,10 @@ ONLY_LEFT = "Only {left} × {sku} still to pick: do not scan more."
 SCAN_GS1 = "Scan the GS1 label with the {what}: this item is tracked."
 ONE_SERIAL = "Each serial number is its own pick: Confirm this one, then scan the next label."
 OTHER_LOT = "That label is another lot: Confirm the items of lot {lot} first, then scan the next lot."
+WRONG_LOT = "Wrong lot: this is lot {scanned}. Pick lot {lot}{expiry} from {location}."
+LOT_EXPIRED = "Expired {expiry}: do not pick it. Put it aside and tell your site lead."
+TYPE_QTY = "Type how many you took, then Confirm: this pick needs the quantity confirmed."
+TAKE_QTY = "Take {qty} × {sku} ({description}) from {location}: type how many you took, then Confirm."
 NO_TASK = "No task for you right now. Tap Next task to check again."
 OFFLINE_NO_TASK = "No connection and no task on this device. {waiting} saved ops will be sent when the Wi-Fi is back; tap Next task to retry."
 SIGNED_OUT = "Your session ended. Sign in again: your saved work is kept and sent after sign-in."
@@ -36,6 +40,9 @@ REFUSAL_ADVICE = {
     "not_enough_stock": "The system shows no stock left there. Keep the items aside and tell the site lead.",
     "too_many": "The task needed fewer than you picked. Put the extra items back at {location}.",
     "lease_lost": "The task was handed to another picker while you were offline. Put the items back at {location} and take the next task.",
+    "wrong_lot": "Put the items back at {location}: that lot may not be picked for this task. Take the next task.",
+    "lot_expired": "The lot had expired: put the items aside and tell the site lead.",
+    "scan_required": "The site now asks for more scans on this pick: put the items back at {location} and pick it again.",
 }
 REFUSAL_DEFAULT = "Tell the site lead; then take the next task."
 OP_NAMES = {"location_scan": "location scan", "pick": "pick", "short": "short pick", "carton": "carton",

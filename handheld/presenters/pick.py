@@ -22,6 +22,7 @@ from .ports import Outcome, RunInBackground, Sync
 from .refusals import DEVICE_WITHDRAWN, describe_refusal
 from .short_pick import SHORT_REASONS, ShortPick
 from .tracking import captured, refusal
+from .verification import lot_refusal, needs_item_scan, needs_typed_qty, traced_needs
 
 if TYPE_CHECKING:  # the store is injected; presenters never import sqlite3
     from ..local_store import CachedTask, LocalStore
@@ -52,6 +53,7 @@ class PickPresenter:
         self.state = PickViewState()
         self._barcode = ""
         self._traced: dict[str, str] = {}  # lot/serial/expiry the first item scan of this pick carried
+        self._qty_typed = False  # the picker typed the quantity (a profile may need it confirmed so)
         self.short = ShortPick(store, sync, now)
 
     # -- loading tasks
@@ -133,11 +135,13 @@ class PickPresenter:
             return self._feedback(bad(scan_messages.render(template, expected=f"{data['sku']} ({data['description']})",
                                                            scanned=scan.value)))
         tracking = data.get("tracking", "none")
-        why_not = refusal(tracking, scan, self._traced if self.state.step == CONFIRM_QTY else {})
+        why_not = (refusal(tracking, scan, self._traced if self.state.step == CONFIRM_QTY else {}, traced_needs(data))
+                   or lot_refusal(data, scan, self.now()[:10]))
         if why_not:
             return self._feedback(bad(why_not))
         if self.state.step == SCAN_ITEM:
-            self._barcode, self._traced = scan.value, captured(scan) if tracking != "none" else {}
+            traced = tracking != "none" or traced_needs(data)
+            self._barcode, self._traced, self._qty_typed = scan.value, captured(scan) if traced else {}, False
             return self._show(replace(self.state, step=CONFIRM_QTY, qty_entered=1,
                                       prompt=messages.CONFIRM_QTY.format(qty=1, sku=data["sku"]),
                                       feedback=good(messages.ITEM_OK.format(sku=data["sku"]))))
@@ -169,6 +173,7 @@ class PickPresenter:
             return
         if not (text.strip().isdigit() and 1 <= int(text) <= task.remaining):
             return self._feedback(bad(messages.BAD_QTY.format(low=1, high=task.remaining)))
+        self._qty_typed = True
         self._show(replace(self.state, qty_entered=int(text),
                            prompt=messages.CONFIRM_QTY.format(qty=int(text), sku=task.data["sku"])))
 
@@ -178,11 +183,15 @@ class PickPresenter:
         if task is None or self.state.step != CONFIRM_QTY:
             return self._feedback(bad(scan_messages.render(scan_messages.WRONG_ITEM, expected=self._expected(),
                                                            scanned="nothing")))
+        if needs_typed_qty(task.data) and not self._qty_typed:
+            return self._feedback(bad(messages.TYPE_QTY))
         qty, sku = self.state.qty_entered, task.data["sku"]
         picked = task.picked_qty + qty
         done = picked >= task.data["qty"]
+        confirmed = {"qty_confirmed": True} if self._qty_typed else {}
         self.store.record("pick", f"/api/v1/tasks/{task.task_id}/picks",
-                          {"barcode": self._barcode, "qty": qty, "scanned_at": self.now(), **self._traced},
+                          {"barcode": self._barcode, "qty": qty, "scanned_at": self.now(), **self._traced,
+                           **confirmed},
                           self.now(),
                           task_id=task.task_id, step="done" if done else SCAN_ITEM, picked_qty=picked)
         self.sync.nudge()
@@ -264,6 +273,14 @@ class PickPresenter:
 
     def _show_task(self, task: CachedTask, feedback: Feedback) -> None:
         data = task.data
+        if task.step == SCAN_ITEM and not needs_item_scan(data):  # the profile asks for no item scan
+            left = data["qty"] - task.picked_qty
+            self._barcode, self._traced, self._qty_typed = "", {}, False
+            prompt = messages.TAKE_QTY.format(qty=left, sku=data["sku"], description=data["description"],
+                                              location=data["location"])
+            return self._show(PickViewState(CONFIRM_QTY, prompt, task.task_id, data["location"], data["sku"],
+                                            data["description"], data["qty"], task.picked_qty, left, feedback,
+                                            self._refusals()))
         prompt = (messages.GO_TO.format(location=data["location"]) if task.step == SCAN_LOCATION
                   else messages.SCAN_ITEM.format(sku=data["sku"], description=data["description"]))
         self._show(PickViewState(task.step, prompt, task.task_id, data["location"], data["sku"], data["description"],

@@ -77,7 +77,8 @@ class PutawayPresenter:
         task = tasks[0]
         template = text.PUTAWAY_GO if task["suggested_location"] else text.PUTAWAY_ANYWHERE
         self._show(PutawayViewState(task["task_id"], template.format(what=describe(task),
-                                                                     location=task["suggested_location"]),
+                                                                     location=task["suggested_location"],
+                                                                     source=task.get("from_location", "RECV")),
                                     feedback, len(tasks), refusals=refusals,
                                     reasons=() if task["suggested_location"] else text.OVERRIDE_REASONS))
 

@@ -19,8 +19,8 @@ RECEIVE_OFFLINE = "No connection: working from the receipts on this handheld. Sc
 OVER_REASONS = ("Supplier sent extra", "ASN was wrong")
 
 PUTAWAY_NONE = "Nothing to put away. Tap Refresh to check again."
-PUTAWAY_GO = "Take {what} from RECV to {location} and scan its label."
-PUTAWAY_ANYWHERE = "Take {what} from RECV: no location is free in its zone. Scan any location and tap a reason."
+PUTAWAY_GO = "Take {what} from {source} to {location} and scan its label."
+PUTAWAY_ANYWHERE = "Take {what} from {source}: no location is free in its zone. Scan any location and tap a reason."
 PUTAWAY_DONE = "{qty} × {sku} put away at {location}. {left} left."
 PUTAWAY_OTHER = "Suggested {suggested}, you scanned {scanned}. Go to {suggested}, or tap a reason to put it here."
 PUTAWAY_NOT_LOCATION = "Scan the location label (LOC-…) where you put the goods."

@@ -13,13 +13,13 @@ def captured(scan: Scan) -> dict[str, str]:
     return {name: value for name, value in found.items() if value}
 
 
-def refusal(tracking: str, scan: Scan, held: dict[str, str]) -> str | None:
+def refusal(tracking: str, scan: Scan, held: dict[str, str], also: tuple[str, ...] = ()) -> str | None:
     """Say why this item scan cannot count for a tracked item, or None when it can.
 
     held is what the first scan of this pick captured: further scans must be the same lot, and a serial
-    number identifies one unit, so each serial is its own pick.
+    number identifies one unit, so each serial is its own pick. `also` adds what the verification profile asks for.
     """
-    needed = NEEDS.get(tracking, ())
+    needed = (*NEEDS.get(tracking, ()), *(name for name in also if name not in NEEDS.get(tracking, ())))
     missing = [NAMES[name] for name in needed if not getattr(scan, name)]
     if missing:
         return messages.SCAN_GS1.format(what=" and ".join(missing))

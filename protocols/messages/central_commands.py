@@ -69,11 +69,28 @@ class AsnCreatedV1Schema(_Strict):
     lines = fields.List(fields.Nested(AsnLineV1Schema), required=True, validate=validate.Length(min=1, max=500))
 
 
+class RmaLineV1Schema(_Strict):
+    sku = fields.String(required=True, validate=CODE)
+    qty = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=1_000_000))
+    item = fields.Nested(ItemV1Schema, required=True)
+
+
+class ReturnExpectedV1Schema(_Strict):
+    """A return the customer announced (RMA) for an order this site shipped: the site receives it against it."""
+
+    rma_id = fields.String(required=True, validate=CODE)
+    order_id = fields.String(required=True, validate=CODE)
+    customer = fields.String(load_default="", validate=validate.Length(max=128))
+    reason = fields.String(load_default="", validate=validate.Length(max=256))
+    lines = fields.List(fields.Nested(RmaLineV1Schema), required=True, validate=validate.Length(min=1, max=500))
+
+
 CENTRAL_COMMAND_SCHEMAS: dict[str, type[Schema]] = {
     "order.allocated": OrderAllocatedV1Schema,
     "order.cancelled": OrderCancelledV1Schema,
     "item.upserted": ItemV1Schema,
     "asn.created": AsnCreatedV1Schema,
+    "return.expected": ReturnExpectedV1Schema,
 }
 
 

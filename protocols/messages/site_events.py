@@ -13,7 +13,7 @@ from protocols.status import ORDER_STATUSES
 from .plain_check import plain_check
 
 CODE = validate.Length(min=1, max=64)
-STOCK_REASONS = ("count", "pick", "ship", "adjust", "receive", "putaway", "replenish")
+STOCK_REASONS = ("count", "pick", "ship", "adjust", "receive", "putaway", "replenish", "return", "scrap", "put_back")
 RECEIPT_CONDITIONS = ("ok", "damaged")
 DISCREPANCY_KINDS = ("over", "short", "damaged")
 
@@ -123,6 +123,29 @@ class ReceiptRecordedV1Schema(_Strict):
     picker = fields.String(required=True, validate=CODE)
 
 
+RETURN_CONDITIONS = ("restock", "quarantine", "scrap")
+
+
+class ReturnedLineV1Schema(_Strict):
+    sku = fields.String(required=True, validate=CODE)
+    qty = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
+    lot = fields.String(load_default="", validate=validate.Length(max=20))
+    expiry = fields.String(load_default="", validate=validate.Regexp(r"^(\d{6})?$"))
+    condition = fields.String(required=True, validate=validate.OneOf(RETURN_CONDITIONS))
+    reason = fields.String(load_default="", validate=validate.Length(max=64))
+
+
+class ReturnRecordedV1Schema(_Strict):
+    """A customer return closed at the site: what came back against a shipped order, and what became of it."""
+
+    return_id = fields.String(required=True, validate=CODE)
+    rma_id = fields.String(load_default="", validate=validate.Length(max=64),
+                           metadata={"description": "empty for a return the centre did not announce"})
+    order_id = fields.String(required=True, validate=CODE)
+    lines = fields.List(fields.Nested(ReturnedLineV1Schema), required=True)
+    picker = fields.String(required=True, validate=CODE)
+
+
 SITE_EVENT_SCHEMAS: dict[str, type[Schema]] = {
     "stock.changed": StockChangedV1Schema,
     "order.status_changed": OrderStatusChangedV1Schema,
@@ -133,6 +156,7 @@ SITE_EVENT_SCHEMAS: dict[str, type[Schema]] = {
     "carton.closed": CartonClosedV1Schema,
     "location.upserted": LocationUpsertedV1Schema,
     "receipt.recorded": ReceiptRecordedV1Schema,
+    "return.recorded": ReturnRecordedV1Schema,
 }
 
 

@@ -87,6 +87,9 @@ class OrderSchema(OrderSummarySchema):
     history = fields.List(fields.Nested(StatusChangeSchema))
     parts = fields.List(fields.Nested(OrderSummarySchema), metadata={
         "description": "site orders made from this one: split parts and re-allocated short picks"})
+    returns = fields.List(fields.Dict(), metadata={
+        "description": "customer returns: RMAs announced (expected) and what the site reported (received); "
+                       "the same as GET /api/v1/orders/{order_id}/returns"})
 
 
 class OrderActionSchema(StrictSchema):

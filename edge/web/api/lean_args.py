@@ -51,7 +51,8 @@ def _common(body: dict, data: dict) -> dict | None:
 
 
 SCAN_FIELDS = frozenset({"op_id", "barcode", "scanned_at", "lease_epoch"})
-PICK_FIELDS = frozenset({"op_id", "barcode", "qty", "scanned_at", "lease_epoch", "lot", "serial", "expiry"})
+PICK_FIELDS = frozenset({"op_id", "barcode", "qty", "scanned_at", "lease_epoch", "lot", "serial", "expiry",
+                         "qty_confirmed"})
 
 
 def read_location_scan(body) -> dict | None:
@@ -68,10 +69,14 @@ def read_pick(body) -> dict | None:
     """Return PickV1Schema's data for a plainly valid body, else None."""
     if type(body) is not dict or not body.keys() <= PICK_FIELDS:
         return None
-    op_id, barcode, qty = _op_id(body.get("op_id")), body.get("barcode"), body.get("qty")
-    if op_id is None or not _text(barcode, 128, 1) or type(qty) is not int or not 1 <= qty <= 100_000:
+    op_id, barcode, qty = _op_id(body.get("op_id")), body.get("barcode", ""), body.get("qty")
+    if op_id is None or not _text(barcode, 128) or type(qty) is not int or not 1 <= qty <= 100_000:
         return None
-    data = {"op_id": op_id, "barcode": barcode, "qty": qty, "lot": "", "serial": "", "expiry": ""}
+    qty_confirmed = body.get("qty_confirmed", False)
+    if type(qty_confirmed) is not bool:  # the schema also takes "true", 1 ...: it judges those
+        return None
+    data = {"op_id": op_id, "barcode": barcode, "qty": qty, "lot": "", "serial": "", "expiry": "",
+            "qty_confirmed": qty_confirmed}
     for name in ("lot", "serial"):
         if name in body:
             if not _text(body[name], 20):

@@ -23,7 +23,7 @@ def location_scan_command(task_id: str, body: dict, picker: dict) -> ScanLocatio
 def pick_command(task_id: str, body: dict, picker: dict) -> ConfirmPick:
     return ConfirmPick(task_id, body["barcode"], body["qty"], picker["badge"], picker["device_id"], body["op_id"],
                        body.get("scanned_at", ""), body.get("lease_epoch"), body["lot"], body["serial"],
-                       body["expiry"])
+                       body["expiry"], body["qty_confirmed"])
 
 
 @blp.route("/tasks/next")

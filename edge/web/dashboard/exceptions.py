@@ -13,11 +13,13 @@ from sync.sqlite_store import write_transaction
 from ..errors import ApiRefusal
 from ..staff_auth import staff_required, wants_json
 from . import dashboard
+from .verification import expired_on_shelves
 from .reads import actor, form, now, page, reading, run_action, services
 
 LABELS = {"short_pick": "Short picks", "wrong_scans": "Repeated wrong scans", "print_job": "Printer failures",
           "cancelled_mid_pick": "Orders cancelled mid-pick", "dead_letter": "Sync dead letters",
-          "refused_op": "Handheld ops refused on replay"}
+          "refused_op": "Handheld ops refused on replay", "put_back": "Put-backs waiting in PACK",
+          "return_difference": "Returns that differ from their RMA"}
 
 
 def render_queue(error: str = ""):
@@ -25,10 +27,11 @@ def render_queue(error: str = ""):
         queue = exception_queries.queue(conn)
         pickers = floor_queries.picker_badges(conn)
         actions = exception_queries.recent_actions(conn)
+        expired = expired_on_shelves(conn)
     devices = services().devices
     printers = sorted(devices.printers) if devices is not None else []
     return page("exceptions.html", queue=queue, labels=LABELS, kinds=EXCEPTION_KINDS, pickers=pickers,
-                printers=printers, actions=actions, error=error,
+                printers=printers, actions=actions, error=error, expired=expired,
                 total=sum(len(items) for items in queue.values()))
 
 

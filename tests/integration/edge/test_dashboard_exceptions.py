@@ -137,6 +137,20 @@ def test_cancelling_an_order_mid_pick_lists_the_goods_to_put_back(client, db_pat
     assert [a[1] for a in audit_actions(db_path)[-2:]] == ["order.cancelled", "cancelled_mid_pick.goods_put_back"]
 
 
+def test_a_cancel_mid_pick_shows_its_put_back_until_a_picker_puts_the_goods_back(client, db_path, centre, sam, lead):
+    centre.allocate("SO-1", [("SKU-BLUE-MUG", 2)])
+    pick_all(client, sam)
+    client.post("/exceptions/orders/SO-1/cancel", data={"csrf_token": lead, "reason": "customer called"})
+    page = client.get("/exceptions").get_data(as_text=True)
+    [task] = client.get("/api/v1/putaway-tasks", headers=sam).json["tasks"]
+    assert f"<strong>{task['task_id']}</strong>: 2 × SKU-BLUE-MUG from PACK back to A-01-01" in page
+    assert "Order SO-1 for Tea Rooms Ltd was cancelled after picking." in page
+    done = client.post(f"/api/v1/putaway-tasks/{task['task_id']}/confirm", headers=sam,
+                       json={"op_id": op(), "location_barcode": "LOC-A-01-01"})
+    assert done.status_code == 200, done.json
+    assert "No put-back waiting." in client.get("/exceptions").get_data(as_text=True)
+
+
 def test_actions_without_the_csrf_token_are_refused_and_change_nothing(client, db_path, centre, sam, lead):
     centre.allocate("SO-1", [("SKU-BLUE-MUG", 5)])
     task = short_pick(client, sam, found=2)

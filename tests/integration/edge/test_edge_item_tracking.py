@@ -24,10 +24,10 @@ def test_a_lot_tracked_item_needs_its_lot_and_expiry_which_travel_on_task_picked
     assert "expiry" in refused.json["message"]
     before = outbox(db_path)[-1]["seq"]
     picked = client.post(path, headers=sam, json={"op_id": op(), "barcode": "05012345678900", "qty": 2,
-                                                  "lot": "L2403", "expiry": "270131"})
+                                                  "lot": "L2403", "expiry": "300131"})
     assert picked.status_code == 200, picked.json
     [event] = [e for e in outbox(db_path, before) if e["type"] == "task.picked"]
-    assert (event["data"]["lot"], event["data"]["expiry"]) == ("L2403", "270131")
+    assert (event["data"]["lot"], event["data"]["expiry"]) == ("L2403", "300131")
 
 
 def test_an_untracked_pick_sends_task_picked_without_tracking_fields(client, sam, centre, db_path):

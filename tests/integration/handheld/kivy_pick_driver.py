@@ -64,7 +64,7 @@ def script(app: HandheldApp, shots: Path, log: list, code: str):
     wedge_scan("LOC-A-01-01")
     yield
     screen().export_to_png(str(shots / "4-scan-item.png"))
-    wedge_scan("]C1010501234567890010LOT42<GS>17261231")
+    wedge_scan("]C1010501234567890010LOT42<GS>17301231")
     yield
     wedge_scan("2")
     yield

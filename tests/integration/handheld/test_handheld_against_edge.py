@@ -9,7 +9,7 @@ from handheld.presenters.ports import run_inline
 from handheld.presenters.signin import SignInPresenter
 from handheld.sync_loop import SyncLoop, utc_now
 
-GS1_MUG = "]C1010501234567890010LOT42\x1d17261231"
+GS1_MUG = "]C1010501234567890010LOT42\x1d17301231"
 
 
 class Handheld:

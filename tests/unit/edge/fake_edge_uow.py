@@ -3,6 +3,7 @@ import copy
 
 from edge.domain.catalogue import VIRTUAL_PACK
 from fake_count_repos import FakeCounts, FakePickFaces, FakeQuants, FakeReplenishments
+from fake_lot_repos import FakeLots, FakeVerification
 from edge.domain.release import StockSlot
 from edge.service.unit_of_work import UnitOfWork
 from protocols.status import ORDER_PICKING, ORDER_RELEASED, TASK_ASSIGNED, TASK_AT_LOCATION, TASK_OPEN
@@ -83,23 +84,34 @@ class FakeDevices(FakeKeyed):
 
 
 class FakeStock:
+    """Lot "" is kept here; other lots live in uow.quants.lotted, as one stock table would hold both."""
+
     def __init__(self, uow, quants: dict[tuple[str, str], int] | None = None):
         self.uow, self.quants = uow, dict(quants or {})
 
-    def on_hand(self, location, sku):
+    def on_hand(self, location, sku, lot=""):
+        if lot:
+            return self.uow.quants.lotted.get((location, sku, lot), 0)
         return self.quants.get((location, sku), 0)
 
     def slots(self, sku):
+        held = {(location, lot): qty for (location, s, lot), qty in self.uow.quants.lotted.items()
+                if s == sku and qty > 0}
+        held.update({(location, ""): qty for (location, s), qty in self.quants.items() if s == sku})
         slots = []
-        for (location, held_sku), qty in self.quants.items():
-            if held_sku != sku or location == VIRTUAL_PACK:
+        for (location, lot), qty in held.items():
+            if location == VIRTUAL_PACK:
                 continue
             reserved = sum(t.remaining for t in self.uow.tasks.rows.values()
-                           if t.sku == sku and t.location == location and not t.done)
-            slots.append(StockSlot(location, self.uow.locations.rows[location].pick_seq, qty, reserved))
-        return sorted(slots, key=lambda s: s.pick_seq)
+                           if t.sku == sku and t.location == location and t.lot == lot and not t.done)
+            slots.append(StockSlot(location, self.uow.locations.rows[location].pick_seq, qty, reserved, lot,
+                                   self.uow.expiries.get((sku, lot), "")))
+        return sorted(slots, key=lambda s: (s.pick_seq, s.location, s.lot))
 
-    def change(self, location, sku, qty_delta):
+    def change(self, location, sku, qty_delta, lot=""):
+        if lot:
+            self.uow.quants.lotted[(location, sku, lot)] = self.uow.quants.lotted.get((location, sku, lot), 0) + qty_delta
+            return
         self.quants[(location, sku)] = self.quants.get((location, sku), 0) + qty_delta
 
 
@@ -192,7 +204,12 @@ class FakeUnitOfWork(UnitOfWork):
         self.pick_faces = FakePickFaces(pick_faces)
         self.replenishments = FakeReplenishments(self)
         self.quants = FakeQuants(self)
+        from fake_receiving_uow import FakeReceiving  # imported here: that module builds on this one
+
+        self.receiving = FakeReceiving(self)  # put-backs of cancelled orders are putaway tasks
         self.expiries: dict = {}  # (sku, lot) -> YYMMDD, the site's lot register
+        self.lots = FakeLots(self)
+        self.verification = FakeVerification()
         self.outbox: list = []  # (event, origin) pairs in commit order
         self.commits = 0
         self._snapshot = self._state()

@@ -68,8 +68,33 @@ class FakeReceiving:
         self.exceptions.extend((receipt.asn_id, d.sku, d.expected, d.received, d.kind) for d in found)
 
 
+class FakeReturns:
+    """The uow.returns port in memory; pick faces are given as {sku: [location, ...]}."""
+
+    def __init__(self, faces=None):
+        self.rows, self.faces, self.exceptions = {}, dict(faces or {}), []
+
+    def get(self, return_id):
+        return copy.deepcopy(self.rows.get(return_id))
+
+    def add(self, customer_return):
+        self.rows[customer_return.return_id] = copy.deepcopy(customer_return)
+
+    save = add
+
+    def for_order(self, order_id):
+        return [copy.deepcopy(r) for r in self.rows.values() if r.order_id == order_id]
+
+    def pick_faces(self, sku):
+        return list(self.faces.get(sku, []))
+
+    def add_exceptions(self, customer_return, found, at):
+        self.exceptions.extend((customer_return.return_id, d.sku, d.expected, d.returned, d.kind) for d in found)
+
+
 class FakeReceivingUnitOfWork(FakeUnitOfWork):
-    def __init__(self, *args, stock_by_lot=None, capacity=None, **kwargs):
+    def __init__(self, *args, stock_by_lot=None, capacity=None, faces=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.receiving = FakeReceiving(self, stock_by_lot, capacity)
+        self.receiving = FakeReceiving(self, stock_by_lot, capacity)  # replaces the plain one
+        self.returns = FakeReturns(faces)
         self._snapshot = self._state()

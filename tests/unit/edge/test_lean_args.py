@@ -36,6 +36,9 @@ PICKS = [
     {"op_id": OP, "barcode": "x", "qty": 1, "lot": None},
     {"op_id": OP, "barcode": "x", "qty": 1, "expiry": "2612"},
     {"op_id": OP, "barcode": "x", "qty": 1, "expiry": "261231\n"},
+    {"op_id": OP, "barcode": "x", "qty": 1, "qty_confirmed": True},
+    {"op_id": OP, "barcode": "x", "qty": 1, "qty_confirmed": "true"},
+    {"op_id": OP, "barcode": "x", "qty": 1, "qty_confirmed": None},
     [], "text", None, 5,
 ]
 
@@ -63,6 +66,6 @@ def test_a_location_scan_body_reads_as_the_schema_reads_it_or_is_left_to_the_sch
 
 def test_the_plain_bodies_handhelds_send_take_the_fast_path():
     assert read_pick(PICKS[0]) == {"op_id": OP, "barcode": "05012345000019", "qty": 1, "lot": "", "serial": "",
-                                   "expiry": ""}
+                                   "expiry": "", "qty_confirmed": False}
     assert read_pick(PICKS[3])["scanned_at"] == "2026-01-05T06:00:00+01:00"
     assert read_location_scan({"op_id": OP, "barcode": "LOC-A-01-03"}) == {"op_id": OP, "barcode": "LOC-A-01-03"}

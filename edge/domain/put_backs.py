@@ -1,0 +1,15 @@
+"""Put-backs: goods picked for an order that was cancelled before it shipped go back from the pack area.
+
+Each pick task that took goods gives one put-back task, suggesting the location the goods came from; another
+location needs a reason, like any putaway, and the FEFO and capacity rules hold whatever the reason.
+"""
+from .catalogue import VIRTUAL_PACK
+from .picking import PickTask
+from .putaway import PUT_BACK, PutawayTask
+
+
+def put_backs_for(order_id: str, tasks: list[PickTask], next_id) -> list[PutawayTask]:
+    """Return one put-back per task with picked units: from PACK back to the task's location."""
+    return [PutawayTask(next_id(), order_id, task.sku, "", "", task.picked_qty, task.location,
+                        from_location=VIRTUAL_PACK, kind=PUT_BACK)
+            for task in sorted(tasks, key=lambda t: (t.line_no, t.pick_seq, t.task_id)) if task.picked_qty > 0]
