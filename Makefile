@@ -7,7 +7,7 @@ EPISODES ?= 3
 SITES ?= 2
 CHAOS_ARGS ?=
 
-.PHONY: demo test label-renderer chaos bench bench-sync bench-drain bench-sites bench-scan_feedback bench-edge_api bench-dashboard bench-ops venv mosquitto clean
+.PHONY: demo test label-renderer chaos bench bench-sync bench-drain bench-sites bench-scan_feedback bench-edge_api bench-dashboard bench-ops bench-central_ingest venv mosquitto clean
 
 venv: $(VENV)/.installed
 
@@ -32,7 +32,7 @@ test: venv mosquitto label-renderer
 chaos: venv mosquitto
 	$(PY) -m deploy.chaos --episodes $(EPISODES) --sites $(SITES) $(CHAOS_ARGS)
 
-bench: bench-sync bench-drain bench-sites bench-scan_feedback bench-edge_api bench-dashboard bench-ops
+bench: bench-sync bench-drain bench-sites bench-scan_feedback bench-edge_api bench-dashboard bench-ops bench-central_ingest
 
 bench-sync: venv mosquitto
 	$(PY) -m bench.sync
@@ -54,6 +54,9 @@ bench-dashboard: venv
 
 bench-ops: venv
 	$(PY) -m bench.ops_render
+
+bench-central_ingest: venv mosquitto
+	$(PY) -m bench.central_ingest $(BENCH_ARGS)
 
 clean:
 	rm -rf .demo .pytest_cache build *.egg-info

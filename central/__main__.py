@@ -1,4 +1,4 @@
-"""Command line of the centre: `wes-central serve`, `wes-central seed` and `wes-central import-orders`."""
+"""Command line of the centre: `wes-central serve`, `ingest-worker`, `seed` and `import-orders`."""
 import argparse
 import logging
 import signal
@@ -24,6 +24,29 @@ def build_parser() -> argparse.ArgumentParser:
                        help="CA certificate that signed the broker's (for mqtts:// URLs, e.g. from wes-mqtt-access --tls)")
     serve.add_argument("--resend-after", type=float, default=30.0,
                        help="seconds without an ack before commands are resent (default: %(default)s)")
+    serve.add_argument("--no-ingest", action="store_true",
+                       help="serve the API only; `wes-central ingest-worker` processes sync with the sites")
+
+    worker = commands.add_parser(
+        "ingest-worker", help="ingest site events as one of several workers (MQTT shared subscription)",
+        description="Ingest the sites' events as one of several workers sharing `$share/ingest/wes/v1/+/up/events`. "
+                    "Each event is applied exactly once and in order whichever worker gets it; the worker holding "
+                    "the leader lease also streams commands to the sites. Run `serve --no-ingest` for the API.")
+    worker.add_argument("--db", default="central.db", help="database of the centre, shared by all workers "
+                        "(default: %(default)s)")
+    worker.add_argument("--mqtt-url", default="mqtt://127.0.0.1:1883", help="broker URL (default: %(default)s)")
+    worker.add_argument("--worker-id", required=True, help="this worker's name, unique among the workers (e.g. 1)")
+    worker.add_argument("--mqtt-username", help="broker login (see wes-mqtt-access; the centre's is 'central')")
+    worker.add_argument("--mqtt-password-file", metavar="FILE", help="file holding the broker password")
+    worker.add_argument("--mqtt-ca-file", metavar="FILE", help="CA certificate that signed the broker's (mqtts://)")
+    worker.add_argument("--resend-after", type=float, default=30.0,
+                        help="seconds without an ack before commands are resent (default: %(default)s)")
+    worker.add_argument("--lease-seconds", type=float, default=5.0,
+                        help="leader lease: another worker takes over this long after the leader dies "
+                             "(default: %(default)s)")
+    worker.add_argument("--reorder-timeout", type=float, default=5.0,
+                        help="seconds a batch waits parked for the one before it, then a resend is asked "
+                             "(default: %(default)s)")
 
     seed = commands.add_parser("seed", help="load sites and items from a catalogue file (idempotent)",
                                description="Create missing sites and items, update changed ones.")
@@ -69,15 +92,18 @@ def serve(args: argparse.Namespace) -> None:
         log.info("seeded %s", seed(args.db, args.seed))
     password = read_secret(args.mqtt_password_file) if args.mqtt_password_file else None
     central = build_central(args.db, args.mqtt_url, resend_after=args.resend_after,
-                            username=args.mqtt_username, password=password, ca_file=args.mqtt_ca_file)
+                            username=args.mqtt_username, password=password, ca_file=args.mqtt_ca_file,
+                            ingest=not args.no_ingest)
     server = waitress.create_server(central.app, host=args.host, port=args.port, threads=8)
 
     def stop(signum, frame):
         raise KeyboardInterrupt  # waitress's loop returns on it, then we stop the endpoint
 
     signal.signal(signal.SIGTERM, stop)
-    central.endpoint.start()
-    log.info("serving on http://%s:%s, syncing via %s", args.host, args.port, args.mqtt_url)
+    if central.endpoint:
+        central.endpoint.start()
+    log.info("serving on http://%s:%s, %s", args.host, args.port,
+             f"syncing via {args.mqtt_url}" if central.endpoint else "ingest workers sync with the sites")
     try:
         server.run()
     except KeyboardInterrupt:
@@ -85,7 +111,31 @@ def serve(args: argparse.Namespace) -> None:
     finally:
         log.info("stopping")
         server.close()
-        central.endpoint.stop()  # publishes our offline state before disconnecting
+        if central.endpoint:
+            central.endpoint.stop()  # publishes our offline state before disconnecting
+
+
+def run_ingest_worker(args: argparse.Namespace) -> None:
+    """Run one ingest worker until SIGINT or SIGTERM, then leave the pool cleanly."""
+    import threading
+
+    from central.bootstrap import build_ingest_worker
+
+    password = read_secret(args.mqtt_password_file) if args.mqtt_password_file else None
+    worker = build_ingest_worker(args.db, args.mqtt_url, args.worker_id, resend_after=args.resend_after,
+                                 lease_ttl=args.lease_seconds, reorder_timeout=args.reorder_timeout,
+                                 username=args.mqtt_username, password=password, ca_file=args.mqtt_ca_file)
+    stopping = threading.Event()
+    signal.signal(signal.SIGTERM, lambda signum, frame: stopping.set())
+    worker.start()
+    log.info("ingest worker %s syncing via %s", args.worker_id, args.mqtt_url)
+    try:
+        stopping.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        log.info("stopping")
+        worker.stop()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -96,7 +146,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "import-orders":
             from central.order_import_cli import run_import
             return run_import(args.db, args.file, args.operator)
-        if args.command == "seed":
+        if args.command == "ingest-worker":
+            run_ingest_worker(args)
+        elif args.command == "seed":
             print(f"seeded {args.file} into {args.db}: {seed(args.db, args.file)}")
         else:
             serve(args)

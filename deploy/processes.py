@@ -72,19 +72,63 @@ class ServiceProcess:
         return self
 
     def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(5)
+        stop_process(self.process)
 
     def kill(self) -> None:
         """Kill -9: no clean shutdown, no offline message except the broker's will."""
-        if self.process and self.process.poll() is None:
-            self.process.kill()
-            self.process.wait(5)
+        kill_process(self.process)
+
+
+def stop_process(process: subprocess.Popen | None) -> None:
+    """Ask a process to stop (SIGTERM), killing it if it has not stopped in 10 s."""
+    if process and process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(5)
+
+
+def kill_process(process: subprocess.Popen | None) -> None:
+    """Kill -9: no clean shutdown."""
+    if process and process.poll() is None:
+        process.kill()
+        process.wait(5)
+
+
+class IngestWorkerProcess:
+    """One `python -m central ingest-worker ...` process (no HTTP): ready once its log says it reached the broker."""
+
+    def __init__(self, worker_id: str, db: str, mqtt_url: str, log_path: Path, *extra: str):
+        self.worker_id, self.db, self.log_path = worker_id, db, log_path
+        self.args = ["--db", db, "--mqtt-url", mqtt_url, "--worker-id", worker_id, *extra]
+        self.process: subprocess.Popen | None = None
+
+    def start(self, timeout: float = 30.0) -> "IngestWorkerProcess":
+        offset = self.log_path.stat().st_size if self.log_path.exists() else 0
+        with open(self.log_path, "ab") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "central", "ingest-worker", *self.args], stdout=log, stderr=log,
+                stdin=subprocess.DEVNULL, env=dict(os.environ, PYTHONUNBUFFERED="1"))
+        wait_until(lambda: self.process.poll() is not None or self._logged("connected to MQTT", offset), timeout,
+                   f"ingest worker {self.worker_id} to connect")
+        if self.process.poll() is not None:
+            raise RuntimeError(f"ingest worker {self.worker_id} exited with code {self.process.returncode}; "
+                               f"see {self.log_path}")
+        return self
+
+    def _logged(self, text: str, offset: int) -> bool:
+        with open(self.log_path, "rb") as log:
+            log.seek(offset)
+            return text.encode() in log.read()
+
+    def stop(self) -> None:
+        stop_process(self.process)
+
+    def kill(self) -> None:
+        """Kill -9: no clean shutdown, no offline message except the broker's will."""
+        kill_process(self.process)
 
 
 def central_process(workdir: Path, mqtt_url: str, port: int, resend_after: float = 5,

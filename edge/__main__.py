@@ -1,4 +1,4 @@
-"""Command line of the edge server: serve, seed, enrolment-code, revoke-device, add-user."""
+"""Command line of the edge server: serve, seed, enrolment-code, revoke-device, add-user, release-wave."""
 import argparse
 import json
 import logging
@@ -90,7 +90,37 @@ def build_parser() -> argparse.ArgumentParser:
     seed.add_argument("--site", required=True, help="site id, e.g. DC01")
     seed.add_argument("--db", required=True, help="path of the site's SQLite database (created if missing)")
     seed.add_argument("--file", required=True, help="seed file, e.g. deploy/sample/DC01.json")
+    add_wave_arguments(commands)
     return parser
+
+
+def add_wave_arguments(commands) -> None:
+    """Add release-wave: the wave rule run by hand or from a timer at a carrier's cut-off."""
+    wave = commands.add_parser("release-wave", help="release a wave of orders by rule (cut-off, priority) into batches",
+                               description="Put the released orders nobody has started that the rule takes into a "
+                                           "wave, cut into batches of one cart of totes. Run it from a timer at a "
+                                           "carrier's cut-off. Nothing to release is not an error.")
+    wave.add_argument("--site", required=True, help="site id, e.g. DC01")
+    wave.add_argument("--db", required=True, help="path of the site's SQLite database")
+    wave.add_argument("--cart-slots", type=int, required=True, help="totes on one cart: the most orders per batch")
+    wave.add_argument("--ship-by", type=ship_date, metavar="YYYY-MM-DD|today",
+                      help="carrier cut-off: take orders due to ship on or before this date (default: any date)")
+    wave.add_argument("--max-priority", type=int, default=9, choices=range(1, 10), metavar="1-9",
+                      help="take orders of this priority or more urgent (1 is the most urgent; default: %(default)s)")
+    wave.add_argument("--max-orders", type=int, default=0, help="take at most this many orders (default: 0, all)")
+    wave.add_argument("--json", action="store_true", help="print the wave and its batches as one JSON line")
+
+
+def ship_date(text: str) -> str:
+    """Return the date as YYYY-MM-DD; "today" is today's UTC date."""
+    from datetime import date, datetime, timezone
+
+    if text == "today":
+        return datetime.now(timezone.utc).date().isoformat()
+    try:
+        return date.fromisoformat(text).isoformat()
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date: give YYYY-MM-DD or today") from None
 
 
 def read_password_file(path: str, what: str = "MQTT password") -> str:
@@ -232,7 +262,23 @@ def add_user(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"add-user": add_user, "agent": agent, "serve": serve, "seed": seed, "enrolment-code": enrolment_code, "revoke-device": revoke_device}
+def release_wave(args: argparse.Namespace) -> int:
+    from edge.adapters.migrations import init_database
+    from edge.bootstrap import build_bus
+    from edge.domain.batch_errors import NothingToWave
+    from edge.service.batch_commands import ReleaseWave
+
+    init_database(args.db, args.site)
+    try:
+        result = build_bus(args.db).handle(ReleaseWave(args.cart_slots, (), args.ship_by or "", args.max_priority,
+                                                       args.max_orders, "wes-edge release-wave", "rule run"))
+    except NothingToWave as err:
+        result = {"wave_id": None, "batches": [], "message": err.message}
+    print(json.dumps(result) if args.json else result["message"])
+    return 0
+
+
+COMMANDS = {"release-wave": release_wave, "add-user": add_user, "agent": agent, "serve": serve, "seed": seed, "enrolment-code": enrolment_code, "revoke-device": revoke_device}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -9,6 +9,9 @@ from .background import run_in_background
 from .edge_client import EdgeClient
 from .local_store import LocalStore
 from .receiving_cache import ReceivingCache
+from .batch_cache import BatchCache
+from .presenters.batch import BatchPresenter
+from .screens.batch import BatchScreen
 from .presenters.count import CountPresenter
 from .presenters.enrolment import EnrolmentPresenter
 from .presenters.pack import PackPresenter
@@ -44,7 +47,7 @@ class HandheldApp(App):
 
     def build(self):
         for name in ("widgets", "enrolment", "signin", "pick", "pack", "receiving", "putaway", "count", "replenish",
-                     "returns"):
+                     "returns", "batch"):
             Builder.load_file(str(KV_DIR / f"{name}.kv"))
         self.store = LocalStore(self.db_path)
         self.client = EdgeClient(self.edge_url, self.device_id, timeout=5.0)
@@ -74,10 +77,13 @@ class HandheldApp(App):
                                     self._signed_out)
         self.replenish = ReplenishPresenter(self.store, self.client, self.sync, run_in_background, replenish.render,
                                             utc_now, self._signed_out)
+        batch = BatchScreen(name="batch")
+        self.batch = BatchPresenter(self.store, BatchCache(self.db_path), self.client, self.sync, run_in_background,
+                                    batch.render, utc_now, self._signed_out)
         for screen, presenter in ((signin, self.signin), (pick, self.pick), (pack, self.pack),
                                   (enrolment, self.enrolment), (receiving, self.receiving),
                                   (putaway, self.putaway), (count, self.count), (replenish, self.replenish),
-                                  (returns, self.returns)):
+                                  (returns, self.returns), (batch, self.batch)):
             screen.bind_presenter(presenter)
             self.manager.add_widget(screen)
         self.sync.start()
@@ -105,6 +111,7 @@ class HandheldApp(App):
         self.count.on_sync_changed()
         self.replenish.on_sync_changed()
         self.returns.on_sync_changed()
+        self.batch.on_sync_changed()
 
     def _signed_in(self, picker: dict) -> None:
         self.status.set_picker(picker["name"])
@@ -142,6 +149,10 @@ class HandheldApp(App):
     def show_replenish(self) -> None:
         self.manager.current = "replenish"
         self.replenish.start()
+
+    def show_batch(self) -> None:
+        self.manager.current = "batch"
+        self.batch.start()
 
     def on_stop(self) -> None:
         self.sync.stop(timeout=2.0)

@@ -1,6 +1,7 @@
 """The centre's end of the sync: events from every site, commands to each, site presence."""
 import json
 import logging
+import time
 from typing import Callable
 
 from protocols.messages.envelope import AckV1Schema, MessageError, StateV1Schema, decode
@@ -17,6 +18,7 @@ from .sqlite_store import SqliteInboxStore, SqliteOutboxStore, read_connection, 
 log = logging.getLogger(__name__)
 
 ALL_SITES = f"{topics.PREFIX}/+"
+SENDER_PUMP_INTERVAL_S = 0.02  # the command senders read every site's outbox: not after every incoming message
 
 
 class HubSyncEndpoint:
@@ -28,25 +30,31 @@ class HubSyncEndpoint:
     def __init__(self, db_path: str, mqtt_url: str, apply_event: ApplyFn,
                  on_site_state: Callable[[str, dict], None] = lambda site, state: None, *,
                  resend_after: float = 30.0, username: str | None = None, password: str | None = None,
-                 ca_file: str | None = None):
+                 ca_file: str | None = None, client_id: str = "wes-central"):
         self.db_path = db_path
         self.on_site_state = on_site_state
         self.link = SyncLink("sync-hub")
         self.inbox = SqliteInboxStore(db_path)
         self.resend_after = resend_after
         self.transport = PahoTransport(
-            "wes-central", mqtt_url,
-            subscriptions=[f"{ALL_SITES}/up/events", f"{ALL_SITES}/up/state", f"{ALL_SITES}/up/cmdack"],
+            client_id, mqtt_url, subscriptions=self._subscriptions(),
             on_message=self.link.deliver, on_connected=lambda: self.link.call(self._on_connected),
             will=(topics.CENTRAL_STATE, self._state(False)), username=username, password=password,
             ca_file=ca_file)
-        self.events = BatchReceiver(self.inbox, self.transport, apply_event, topics.down_ack)
+        self.events = self._event_receiver(apply_event)
         self.senders: dict[str, OutboxSender] = {}
+        self._senders_pumped_at = 0.0
         self.link.route(f"{ALL_SITES}/up/events", self._on_events)
         self.link.route(f"{ALL_SITES}/up/state", self._on_site_state)
         self.link.route(f"{ALL_SITES}/up/cmdack", self._on_cmdack)
         self.link.add_pump(self._pump_senders)
         self.link.add_pump(self.events.expire_held)
+
+    def _subscriptions(self) -> list[str]:
+        return [f"{ALL_SITES}/up/events", f"{ALL_SITES}/up/state", f"{ALL_SITES}/up/cmdack"]
+
+    def _event_receiver(self, apply_event: ApplyFn) -> BatchReceiver:
+        return BatchReceiver(self.inbox, self.transport, apply_event, topics.down_ack)
 
     def start(self) -> None:
         self.link.start()
@@ -89,6 +97,10 @@ class HubSyncEndpoint:
         return self.senders[site]
 
     def _pump_senders(self) -> None:
+        now = time.monotonic()
+        if now - self._senders_pumped_at < SENDER_PUMP_INTERVAL_S:
+            return
+        self._senders_pumped_at = now
         for sender in self.senders.values():
             sender.pump()
 

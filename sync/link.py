@@ -43,6 +43,10 @@ class SyncLink:
         """Wake the link so new outbox rows go out now rather than at the next tick."""
         self._queue.put(None)
 
+    def idle(self) -> bool:
+        """Tell whether nothing waits in the queue (so work gathered so far should go now, not wait for more)."""
+        return self._queue.empty()
+
     def start(self) -> None:
         self._thread.start()
 

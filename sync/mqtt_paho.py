@@ -50,6 +50,7 @@ class PahoTransport:
         if ca_file and not self.tls:
             raise ValueError("--mqtt-ca-file needs an mqtts:// broker URL (TLS); use mqtts://host:8883.")
         self.subscriptions = list(subscriptions)
+        self._subscribing = threading.Lock()  # the link thread may add topics while paho's thread reconnects
         self._on_message, self._on_connected = on_message, on_connected
         self._connected = threading.Event()
         self.auth_error: str | None = None
@@ -93,6 +94,22 @@ class PahoTransport:
     def publish(self, topic: str, payload: bytes, qos: int = 1, retain: bool = False) -> None:
         self.client.publish(topic, payload, qos=qos, retain=retain)
 
+    def subscribe(self, topic: str) -> None:
+        """Subscribe now (when connected) and again on every reconnect."""
+        with self._subscribing:
+            if topic not in self.subscriptions:
+                self.subscriptions.append(topic)
+            if self.connected:
+                self.client.subscribe(topic, qos=1)
+
+    def unsubscribe(self, topic: str) -> None:
+        """Stop a subscription now and on later reconnects."""
+        with self._subscribing:
+            if topic in self.subscriptions:
+                self.subscriptions.remove(topic)
+            if self.connected:
+                self.client.unsubscribe(topic)
+
     def _handle_connect(self, client, userdata, flags, reason_code, properties) -> None:
         try:
             if reason_code.is_failure:
@@ -104,9 +121,10 @@ class PahoTransport:
             sock = client.socket()
             if isinstance(sock, socket.socket):  # acks are small: Nagle would hold each one ~40 ms
                 sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-            for topic in self.subscriptions:
-                client.subscribe(topic, qos=1)
-            self._connected.set()
+            with self._subscribing:
+                for topic in self.subscriptions:
+                    client.subscribe(topic, qos=1)
+                self._connected.set()
             log.info("connected to MQTT %s:%s", self.host, self.port)
             self._on_connected()
         except Exception:  # a callback exception must never kill paho's network loop

@@ -42,6 +42,18 @@ class BatchReceiver:
 
     def on_batch(self, topic: str, site: str, payload: bytes) -> dict | None:
         """Apply one batch message; dead-letter it with the reason if it cannot be processed."""
+        batch = self.decode(topic, site, payload)
+        if batch is None:
+            return None
+        key = (site, batch["epoch"])
+        if key not in self._hwm:
+            self._hwm[key] = self.store.hwm(site, batch["epoch"])
+        if batch["first_seq"] > self._hwm[key] + 1 and self._hold(key, batch, len(payload)):
+            return None
+        return self._receive(key, batch["events"])
+
+    def decode(self, topic: str, site: str, payload: bytes) -> dict | None:
+        """Return the batch if it is valid and came on its own site's topic, else dead-letter it and return None."""
         try:
             batch = decode_batch(payload)
         except MessageError as err:
@@ -53,12 +65,7 @@ class BatchReceiver:
             self.store.dead_letter(topic, payload, reason)
             log.warning("dead-lettered a message on %s: %s", topic, reason)
             return None
-        key = (site, batch["epoch"])
-        if key not in self._hwm:
-            self._hwm[key] = self.store.hwm(site, batch["epoch"])
-        if batch["first_seq"] > self._hwm[key] + 1 and self._hold(key, batch, len(payload)):
-            return None
-        return self._receive(key, batch["events"])
+        return batch
 
     def expire_held(self) -> int:
         """Give up on gaps older than the reorder timeout: drop what waits and ask for a resend."""

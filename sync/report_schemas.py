@@ -76,6 +76,10 @@ class CentralSyncHealthSchema(DeadLetterCountsSchema):
     configured = fields.Boolean(metadata={"description": "false when the centre runs without sync"})
     connected = fields.Boolean(metadata={"description": "connected to the MQTT broker"})
     sites = fields.List(fields.Nested(SiteSyncHealthSchema))
+    ingest_workers = fields.List(fields.Dict(), metadata={
+        "description": "live ingest workers (when `wes-central ingest-worker` processes sync): worker, leader, "
+                       "connected, applied, parked, seconds_since_beat"})
+    parked_batches = fields.Integer(metadata={"description": "batches waiting for the one before them"})
 
 
 class DeadLetterFilterSchema(StrictSchema):

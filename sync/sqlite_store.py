@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from sqlite_utils import Database, Migrations
 
 from .batch_codec import data_json
+from .shared_ingest_schema import SHARED_INGEST_TABLES
 from .sqlite_connections import (connect, pooled_connection, pooled_write, read_connection, utc_now,  # noqa: F401
                                  write_transaction, writer_lock)
 
@@ -207,33 +208,37 @@ class SqliteInboxStore:
         A resent seq whose event_id differs from the ledger's means the sender's database was
         restored: nothing is applied and the first differing seq is reported.
         """
-        events = sorted(events, key=lambda e: e["seq"])
         with pooled_write(self.path) as conn:
-            conn.execute("INSERT OR IGNORE INTO sync_inbox_cursor (stream, epoch) VALUES (?, ?)", [stream, epoch])
-            (hwm,) = conn.execute("SELECT hwm FROM sync_inbox_cursor WHERE stream = ? AND epoch = ?",
-                                  [stream, epoch]).fetchone()
-            resent = [e for e in events if e["seq"] <= hwm]
-            if resent:
-                stored = dict(conn.execute(
-                    "SELECT seq, event_id FROM sync_inbox WHERE stream = ? AND epoch = ? AND seq BETWEEN ? AND ?",
-                    [stream, epoch, resent[0]["seq"], resent[-1]["seq"]]).fetchall())
-                for event in resent:
-                    if stored.get(event["seq"]) != event["event_id"]:
-                        return InboxResult(hwm, diverged_from=event["seq"], verified_through=event["seq"] - 1
-                                           if event is not events[0] else 0)
-            fresh = [e for e in events if e["seq"] > hwm]
-            if fresh and fresh[0]["seq"] > hwm + 1:
-                return InboxResult(hwm, gap=True, verified_through=min(hwm, events[-1]["seq"]))
-            if fresh:
-                outcomes = self._apply_all(Database(conn), stream, epoch, fresh, apply)
-                now = utc_now()
-                conn.executemany(self.LEDGER_INSERT, [
-                    (stream, epoch, e["seq"], e["event_id"], e["type"], e["occurred_at"], e["recorded_at"],
-                     e.get("device_id"), e.get("op_id"), data_json(e["data"]), now,
-                     outcome, reason) for e, (outcome, reason) in zip(fresh, outcomes)])
-                hwm = fresh[-1]["seq"]
-                conn.execute("UPDATE sync_inbox_cursor SET hwm = ?, updated_at = ? WHERE stream = ? AND epoch = ?",
-                             [hwm, now, stream, epoch])
+            return self.receive_in(conn, stream, epoch, events, apply)
+
+    def receive_in(self, conn, stream: str, epoch: int, events: list[dict], apply) -> InboxResult:
+        """Do what `receive` does inside the caller's open write transaction (several steps, one commit)."""
+        events = sorted(events, key=lambda e: e["seq"])
+        conn.execute("INSERT OR IGNORE INTO sync_inbox_cursor (stream, epoch) VALUES (?, ?)", [stream, epoch])
+        (hwm,) = conn.execute("SELECT hwm FROM sync_inbox_cursor WHERE stream = ? AND epoch = ?",
+                              [stream, epoch]).fetchone()
+        resent = [e for e in events if e["seq"] <= hwm]
+        if resent:
+            stored = dict(conn.execute(
+                "SELECT seq, event_id FROM sync_inbox WHERE stream = ? AND epoch = ? AND seq BETWEEN ? AND ?",
+                [stream, epoch, resent[0]["seq"], resent[-1]["seq"]]).fetchall())
+            for event in resent:
+                if stored.get(event["seq"]) != event["event_id"]:
+                    return InboxResult(hwm, diverged_from=event["seq"], verified_through=event["seq"] - 1
+                                       if event is not events[0] else 0)
+        fresh = [e for e in events if e["seq"] > hwm]
+        if fresh and fresh[0]["seq"] > hwm + 1:
+            return InboxResult(hwm, gap=True, verified_through=min(hwm, events[-1]["seq"]))
+        if fresh:
+            outcomes = self._apply_all(Database(conn), stream, epoch, fresh, apply)
+            now = utc_now()
+            conn.executemany(self.LEDGER_INSERT, [
+                (stream, epoch, e["seq"], e["event_id"], e["type"], e["occurred_at"], e["recorded_at"],
+                 e.get("device_id"), e.get("op_id"), data_json(e["data"]), now,
+                 outcome, reason) for e, (outcome, reason) in zip(fresh, outcomes)])
+            hwm = fresh[-1]["seq"]
+            conn.execute("UPDATE sync_inbox_cursor SET hwm = ?, updated_at = ? WHERE stream = ? AND epoch = ?",
+                         [hwm, now, stream, epoch])
         return InboxResult(hwm, verified_through=min(hwm, events[-1]["seq"]) if events else hwm)
 
     def _apply_all(self, db: Database, stream: str, epoch: int, events: list[dict], apply) -> list[tuple]:
@@ -287,3 +292,9 @@ def m004_link_status(db: Database) -> None:
     """Keep the live link state where other processes of the same server can read it (see sync/link_status.py)."""
     db.execute("CREATE TABLE sync_link_status (stream TEXT PRIMARY KEY, connected INTEGER NOT NULL,"
                " peer_online INTEGER NOT NULL, auth_error TEXT, updated_at TEXT NOT NULL)")
+
+
+@sync_migrations()
+def m005_shared_ingest(db: Database) -> None:
+    """Let several ingest workers share one database: batches parked past a gap, a leader lease, worker beats."""
+    db.executescript(SHARED_INGEST_TABLES)

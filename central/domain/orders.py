@@ -167,6 +167,12 @@ class Order:
         self.updated_at = now
         self.new_history.append(StatusChange(self.status, now, CENTRAL_SOURCE, note))
 
+    def note_site_event(self, site_id: str, note: str, at: str, now: str) -> None:
+        """Keep a fact the order's site reports (e.g. the batch it was picked in) without changing the status."""
+        self._check_site(site_id)
+        self.updated_at = now
+        self.new_history.append(StatusChange(self.status, at, site_id, note[:256]))
+
     def record_pick(self, site_id: str, line_no: int, sku: str, qty: int, now: str) -> None:
         """Add a quantity the site picked to the line."""
         self._site_line(site_id, line_no, sku).picked_qty += qty

@@ -89,6 +89,17 @@ def _location_upserted(cmd: IngestSiteEvent, data: dict, uow: UnitOfWork) -> Non
     uow.locations.upsert(cmd.site_id, data["location"], data["barcode"], data["zone"], data["pick_seq"])
 
 
+def _order_batched(cmd: IngestSiteEvent, data: dict, uow: UnitOfWork) -> None:
+    order = _site_order(cmd, data, uow)
+    where = f"batch {data['batch_id']} of wave {data['wave_id']}"
+    note = {"released": f"in {where}, cart slot {data['slot']}",
+            "picked": f"picked in {where} into tote {data['tote'] or '(none: nothing picked)'}"
+                      f" by {data['actor'] or 'a picker'}; tote to packing",
+            "cancelled": f"{where} stopped by {data['actor'] or 'the site lead'}: back to single picking"}
+    order.note_site_event(cmd.site_id, note[data["stage"]], cmd.occurred_at or uow.now, uow.now)
+    uow.orders.save(order)
+
+
 def _ledger_only(cmd: IngestSiteEvent, data: dict, uow: UnitOfWork) -> None:
     """Keep nothing beyond the sync inbox row, which already records the event."""
 
@@ -104,4 +115,5 @@ APPLIERS: dict[str, Callable[[IngestSiteEvent, dict, UnitOfWork], None]] = {
     "carton.closed": _ledger_only,
     "receipt.recorded": apply_receipt_recorded,
     "return.recorded": apply_return_recorded,
+    "order.batched": _order_batched,
 }

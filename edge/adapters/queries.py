@@ -28,8 +28,13 @@ def site_id(conn: sqlite3.Connection) -> str:
     return conn.execute("SELECT site_id FROM site_meta WHERE id = 1").fetchone()[0]
 
 
+TOTE = ("(SELECT bs.tote FROM batch_slots bs JOIN batches b ON b.batch_id = bs.batch_id WHERE bs.order_id ="
+        " orders.order_id AND b.status = 'closed' AND bs.tote != '' ORDER BY b.closed_at DESC LIMIT 1) AS tote")
+"""The tote a closed batch handed to packing with the order in it (null for an order picked on its own)."""
+
+
 def orders(conn: sqlite3.Connection, statuses: list[str] | None = None) -> list[dict]:
-    sql, params = f"SELECT {ORDER_COLUMNS} FROM orders", []
+    sql, params = f"SELECT {ORDER_COLUMNS}, {TOTE} FROM orders", []
     if statuses:
         sql += f" WHERE status IN ({','.join('?' for _ in statuses)})"
         params = statuses
@@ -70,7 +75,8 @@ def open_tasks(conn: sqlite3.Connection, limit: int = 200) -> list[dict]:
 def metrics(conn: sqlite3.Connection) -> dict:
     """Count scans and picks; pick accuracy is the share of item scans that were the right item."""
     ok = dict(conn.execute("SELECT endpoint, COUNT(*) FROM ops WHERE status_code = 200"
-                           " AND endpoint IN ('scan_location', 'confirm_pick') GROUP BY endpoint").fetchall())
+                           " AND endpoint IN ('scan_location', 'confirm_pick', 'confirm_batch_pick')"
+                           " GROUP BY endpoint").fetchall())
     rejected = dict(conn.execute("SELECT step, COUNT(*) FROM scan_errors GROUP BY step").fetchall())
     tasks = dict(conn.execute("SELECT status, COUNT(*) FROM tasks GROUP BY status").fetchall())
     (units,) = conn.execute("SELECT COALESCE(SUM(picked_qty), 0) FROM tasks").fetchone()
@@ -78,7 +84,7 @@ def metrics(conn: sqlite3.Connection) -> dict:
         "SELECT COUNT(*) FROM (SELECT l.order_id FROM order_lines l JOIN tasks t"
         " ON t.order_id = l.order_id AND t.line_no = l.line_no GROUP BY l.order_id, l.line_no"
         " HAVING SUM(t.picked_qty) >= l.qty)").fetchone()
-    item_ok, item_bad = ok.get("confirm_pick", 0), rejected.get("item", 0)
+    item_ok, item_bad = ok.get("confirm_pick", 0) + ok.get("confirm_batch_pick", 0), rejected.get("item", 0)
     orders_by_status = dict(conn.execute("SELECT status, COUNT(*) FROM orders GROUP BY status").fetchall())
     return {
         "scans_ok": ok.get("scan_location", 0) + item_ok,

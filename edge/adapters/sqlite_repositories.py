@@ -3,7 +3,7 @@ import json
 
 from sqlite_utils import Database
 
-from edge.adapters.held_picks import PICKS_NOT_HELD
+from edge.adapters.held_picks import NOT_IN_LIVE_BATCH, PICKS_NOT_HELD
 
 from edge.domain.catalogue import VIRTUAL_PACK, Item, Location, Picker
 from edge.domain.enrolment import Device, EnrolmentCode
@@ -142,7 +142,8 @@ class SqliteTaskRepository(SqliteRepository):
 
     def next_for(self, badge: str) -> PickTask | None:
         own = self._tasks("SELECT {columns} FROM tasks t WHERE t.picker = ? AND t.status IN (?, ?)"
-                          " ORDER BY t.task_id LIMIT 1", [badge, TASK_ASSIGNED, TASK_AT_LOCATION])
+                          f" AND {NOT_IN_LIVE_BATCH} ORDER BY t.task_id LIMIT 1",
+                          [badge, TASK_ASSIGNED, TASK_AT_LOCATION])
         if own:
             return own[0]
         # The dispatch rule: most urgent priority first, then earliest ship date, then the walk order.
@@ -152,7 +153,7 @@ class SqliteTaskRepository(SqliteRepository):
         found = self._tasks(
             "SELECT {columns} FROM orders o INDEXED BY orders_dispatch CROSS JOIN tasks t INDEXED BY tasks_order"
             " ON o.order_id = t.order_id"
-            f" WHERE t.status = ? AND o.status IN (?, ?) AND {PICKS_NOT_HELD}"
+            f" WHERE t.status = ? AND o.status IN (?, ?) AND {PICKS_NOT_HELD} AND {NOT_IN_LIVE_BATCH}"
             " ORDER BY o.priority, o.requested_ship_date, o.order_id, t.pick_seq, t.task_id LIMIT 1",
             [TASK_OPEN, ORDER_RELEASED, ORDER_PICKING])
         return found[0] if found else None
@@ -163,7 +164,7 @@ class SqliteTaskRepository(SqliteRepository):
             "SELECT {columns} FROM tasks t JOIN orders o ON o.order_id = t.order_id"
             " WHERE o.status IN (?, ?) AND (t.picker = ? AND t.status IN (?, ?) OR t.status = ?"
             "  OR t.status IN (?, ?) AND t.lease_expires_at != '' AND t.lease_expires_at <= ?)"
-            f" AND (t.picker IS ? AND t.status IN (?, ?) OR {PICKS_NOT_HELD})"
+            f" AND (t.picker IS ? AND t.status IN (?, ?) OR {PICKS_NOT_HELD}) AND {NOT_IN_LIVE_BATCH}"
             # the picker's own tasks first; a task this picker postponed comes after everything else
             " ORDER BY t.picker IS NOT ? , t.postponed_by = ?, o.priority, o.requested_ship_date, o.order_id,"
             " t.pick_seq, t.task_id LIMIT ?",

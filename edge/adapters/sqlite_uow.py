@@ -17,6 +17,7 @@ from .sqlite_lots import SqliteLotRepository, SqliteVerificationRepository
 from .sqlite_lead_actions import SqliteAuditLog, SqliteRefusalLog, SqliteResolutionRepository
 from .sqlite_receiving import SqliteReceivingRepository
 from .sqlite_returns import SqliteReturnRepository
+from .sqlite_batches import SqliteBatchRepository
 
 UP_STREAM = "up"
 
@@ -87,6 +88,7 @@ class SqliteUnitOfWork(UnitOfWork):
         self.returns = SqliteReturnRepository(self.db)
         self.lots = SqliteLotRepository(self.db)
         self.verification = SqliteVerificationRepository(self.db)
+        self.batches = SqliteBatchRepository(self.db, self.site_id)
         return self
 
     def __exit__(self, *exc) -> None:

@@ -109,3 +109,15 @@ class LocationUpserted(Event):
     barcode: str
     zone: str
     pick_seq: int
+
+
+@dataclass(frozen=True)
+class OrderBatched(Event):
+    TYPE: ClassVar[str] = "order.batched"
+    order_id: str
+    wave_id: str
+    batch_id: str
+    stage: str  # released (into a wave's batch), picked (batch closed, tote to packing), cancelled
+    slot: int
+    tote: str = ""
+    actor: str = ""

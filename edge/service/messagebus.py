@@ -7,6 +7,7 @@ from .unit_of_work import UnitOfWork
 from . import count_commands, counts, replenishment
 from . import return_commands, returns
 from . import expired_stock, verification, verification_commands
+from . import batch_commands, batching
 
 HANDLERS: dict[type, Callable] = {
     commands.SignIn: picking.sign_in,
@@ -83,4 +84,9 @@ HANDLERS.update({
     verification_commands.SetItemClass: verification.set_item_class,
     verification_commands.SetLotPolicy: verification.set_lot_policy,
     verification_commands.QuarantineExpired: expired_stock.quarantine_expired,
+    batch_commands.ReleaseWave: batching.release_wave,
+    batch_commands.CancelBatch: batching.cancel_batch,
+    batch_commands.TakeNextBatch: batching.take_next_batch,
+    batch_commands.ConfirmBatchPick: batching.confirm_batch_pick,
+    batch_commands.CloseBatch: batching.close_batch,
 })

@@ -47,6 +47,7 @@ STATUS_BY_CODE = {
     "unknown_return": 404, "scrap_needs_reason": 422,
     "scan_required": 422, "bad_expiry": 422, "bad_profile": 422, "bad_lot_policy": 422, "unknown_profile": 404,
     "not_expired": 409,
+    "unknown_batch": 404, "bad_tote": 422, "bad_cart": 422, "nothing_to_wave": 422, "not_waveable": 409,
 }
 
 

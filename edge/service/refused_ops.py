@@ -6,7 +6,7 @@ from .unit_of_work import RefusedOp, UnitOfWork
 # Refusals that mean "the floor changed since the picker did this", not "the picker did it wrong": the picker
 # already did the work on the device, so the lead needs to hear of it. Every other refusal changes nothing.
 LOGGED_REFUSALS = frozenset({"lease_lost", "task_closed", "not_your_task", "order_closed",
-                             "lot_expired"})  # a lot that expired while the picker held it: the lead decides
+                             "lot_expired", "batch_closed"})  # a lot that expired while the picker held it: the lead decides
 # At the returns desk a refused parcel or item is set aside for the lead, so the lead hears of it whether the
 # handheld was online or replaying: more than the order shipped, items it never had, orders not shipped here.
 SET_ASIDE = {"return_items": frozenset({"over_return", "not_on_order", "unknown_item"}),

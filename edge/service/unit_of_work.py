@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from .return_ports import ReturnRepository
     from .lot_ports import LotRepository, VerificationRepository
     from .count_ports import CountRepository, PickFaceRepository, QuantRepository, ReplenishmentRepository
+    from .batch_ports import BatchRepository
 
 
 @dataclass(frozen=True)
@@ -191,6 +192,7 @@ class UnitOfWork(abc.ABC):
     returns: "ReturnRepository"
     lots: "LotRepository"
     verification: "VerificationRepository"
+    batches: "BatchRepository"
 
     def __enter__(self) -> "UnitOfWork":
         self.pending: list[tuple[Event, Origin]] = []

@@ -41,6 +41,7 @@ def create_app(config: dict, bus: MessageBus | None = None) -> Flask:
     from .api import counts as counts_api
     from .api import returns as returns_api
     from .api import verification as verification_api
+    from .api import batches as batches_api
     from .api.fast_lane import install_fast_lane
     from .dashboard import dashboard
     from .devices_pages import devices_pages
@@ -75,6 +76,8 @@ def create_app(config: dict, bus: MessageBus | None = None) -> Flask:
     api.register_blueprint(counts_api.lead, url_prefix="/api/v1")  # dashboard session: CSRF applies
     api.register_blueprint(returns_api.blp, url_prefix="/api/v1")
     api.register_blueprint(verification_api.lead, url_prefix="/api/v1")  # dashboard session: CSRF applies
+    api.register_blueprint(batches_api.blp, url_prefix="/api/v1")
+    api.register_blueprint(batches_api.lead, url_prefix="/api/v1")  # dashboard session: CSRF applies
     init_staff_auth(app, db_path)
     sync_ops.install(app)  # the outbox budget, and its guard on the views that hand out new work
     app.register_blueprint(dashboard)

@@ -46,7 +46,8 @@ REFUSAL_ADVICE = {
 }
 REFUSAL_DEFAULT = "Tell the site lead; then take the next task."
 OP_NAMES = {"location_scan": "location scan", "pick": "pick", "short": "short pick", "carton": "carton",
-            "shipment": "shipment", "postpone": "skip"}
+            "shipment": "shipment", "postpone": "skip", "batch_location": "location scan",
+            "batch_pick": "pick into tote", "batch_short": "short pick", "batch_close": "batch close"}
 POSTPONED = "Task {task} put back for later."
 ALTERNATIVE = "{sku} is also at {location} ({free} free): tell your site lead if the order needs it."
 
@@ -56,7 +57,7 @@ ENROL_NEEDS_BOTH = "Type both the site server address (http://…) and the enrol
 ENROL_OFFLINE = "Cannot reach {url}. Check the address and the Wi-Fi, then try again."
 ENROLLED = "Handheld enrolled at site {site}. Scan your badge to sign in."
 
-PACK_PROMPT = "Scan or tap an order to pack."
+PACK_PROMPT = "Scan or tap an order to pack, or scan the tote it came in."
 PACK_SELECTED = ("Order {order}: scan each item into the carton, then Close carton (with none scanned, all is packed). "
                  "To ship, scan the dock door and each carton, then Ship.")
 NOT_IN_ORDER = "{barcode} is not left to pack in order {order}. Keep it out of the carton and give it to your lead."

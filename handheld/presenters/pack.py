@@ -64,6 +64,7 @@ class PackPresenter:
         self.store, self.client, self.sync, self.bg, self.render, self.now = (
             store, client, sync, run_in_background, render, now)
         self.state = PackViewState()
+        self._by_tote: dict[str, str] = {}
 
     def start(self) -> None:
         self.bg(lambda: self.client.orders(["picked", "short"]), self._on_orders)
@@ -72,6 +73,7 @@ class PackPresenter:
         if outcome.error is not None:
             return self._show(replace(self.state, feedback=info(messages.PACK_OFFLINE)))
         orders = tuple(o["order_id"] for o in outcome.value)
+        self._by_tote = {o["tote"]: o["order_id"] for o in outcome.value if o.get("tote")}  # from batch picking
         self._show(replace(self.state, orders=orders, feedback=info("" if orders else messages.PACK_NONE)))
 
     def on_scan(self, raw: str) -> None:
@@ -83,6 +85,8 @@ class PackPresenter:
         value = scan.value.upper() if scan.kind != SSCC else scan.value
         if not self.state.order_id and value.startswith(DOCK_PREFIX):
             return self._show(replace(self.state, feedback=bad(messages.NO_ORDER)))
+        if value in self._by_tote and self._by_tote[value] != self.state.order_id:
+            return self.select(self._by_tote[value])  # a tote from a batch: pack the order in it
         if not self.state.order_id or (value in self.state.orders and value != self.state.order_id):
             return self.select(scan.value)
         if value.startswith(DOCK_PREFIX):

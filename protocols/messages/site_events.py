@@ -144,6 +144,17 @@ class ReturnRecordedV1Schema(_Strict):
     order_id = fields.String(required=True, validate=CODE)
     lines = fields.List(fields.Nested(ReturnedLineV1Schema), required=True)
     picker = fields.String(required=True, validate=CODE)
+class OrderBatchedV1Schema(_Strict):
+    """An order went into a pick batch of a wave, its batch was picked (tote to packing), or the batch was stopped."""
+
+    order_id = fields.String(required=True, validate=CODE)
+    wave_id = fields.String(required=True, validate=CODE)
+    batch_id = fields.String(required=True, validate=CODE)
+    stage = fields.String(required=True, validate=validate.OneOf(["released", "picked", "cancelled"]))
+    slot = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=99))
+    tote = fields.String(load_default="", validate=validate.Length(max=32))
+    actor = fields.String(load_default="", validate=validate.Length(max=64),
+                          metadata={"description": "the picker (picked) or the lead (released, cancelled)"})
 
 
 SITE_EVENT_SCHEMAS: dict[str, type[Schema]] = {
@@ -157,6 +168,7 @@ SITE_EVENT_SCHEMAS: dict[str, type[Schema]] = {
     "location.upserted": LocationUpsertedV1Schema,
     "receipt.recorded": ReceiptRecordedV1Schema,
     "return.recorded": ReturnRecordedV1Schema,
+    "order.batched": OrderBatchedV1Schema,
 }
 
 

@@ -28,7 +28,7 @@ lead = Blueprint("sync_ops_lead", __name__, description="Replay or discard dead 
 
 # Endpoints that hand out new work: refused while the outbox is full. Picks, shorts, cartons and
 # shipments of work already started stay open, since refusing them would strand stock mid-walk.
-NEW_WORK = ("picking.NextTask", "picking.MyTasks")
+NEW_WORK = ("picking.NextTask", "picking.MyTasks", "batches.NextBatch")
 DEFAULT_BUDGET_MB = 1024.0
 
 

@@ -10,7 +10,8 @@ dashboard = Blueprint("dashboard", __name__)
 NAV = (("dashboard.status_page", "Floor", "floor"), ("dashboard.exceptions", "Exceptions", "floor"),
        ("dashboard.kpis", "KPIs", "floor"), ("dashboard.people", "People & devices", "devices"),
        ("dashboard.sync_page", "Sync", "sync"), ("dashboard.counts", "Counts", "floor"),
-       ("dashboard.verification", "Scans & lots", "floor"))
+       ("dashboard.verification", "Scans & lots", "floor"),
+       ("dashboard.waves", "Waves", "floor"))
 PRINTERS_PATH = "/devices/printers"  # the printers page, served by the devices part of the edge when present
 
 
@@ -29,3 +30,4 @@ def dashboard_context() -> dict:
 from . import exceptions, floor, kpis, people, sync_page  # noqa: E402,F401  (views register on the blueprint)
 from . import counts  # noqa: E402,F401
 from . import verification  # noqa: E402,F401
+from . import waves  # noqa: E402,F401

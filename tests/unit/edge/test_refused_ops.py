@@ -29,7 +29,7 @@ def sams_task_at_location(bus) -> dict:
 
 def test_only_the_refusals_that_mean_the_floor_moved_on_are_logged():
     assert LOGGED_REFUSALS == {"lease_lost", "task_closed", "not_your_task", "order_closed",
-                               "lot_expired"}  # the lot expired while the picker held it (issue 9)
+                               "lot_expired", "batch_closed"}  # the lot expired while the picker held it (issue 9)
 
 
 def test_a_pick_replayed_after_a_reassignment_is_logged_once_with_the_device_time(bus, uow):

@@ -1,0 +1,19 @@
+"""The port of the wave and batch repository, as the batch handlers use it."""
+from typing import Protocol
+
+from edge.domain.batching import Batch, Wave, WaveCandidate
+
+
+class BatchRepository(Protocol):
+    def get(self, batch_id: str) -> Batch | None: ...
+    def next_for(self, badge: str) -> Batch | None:
+        """Return the picker's own batch in progress, else the oldest open one."""
+    def next_wave_id(self) -> str: ...
+    def next_batch_id(self) -> str: ...
+    def add_wave(self, wave: Wave) -> None: ...
+    def add(self, batch: Batch) -> None: ...
+    def save(self, batch: Batch) -> None: ...
+    def wave_candidates(self) -> list[WaveCandidate]:
+        """Return the released orders nobody has started and no live batch holds."""
+    def tote_in_use(self, tote: str, except_batch: str) -> str | None:
+        """Return the other live batch whose slot holds the tote, or None."""
