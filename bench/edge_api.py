@@ -8,8 +8,10 @@ import argparse
 import asyncio
 import json
 import logging
+import os
 import platform
 import random
+import resource
 import tempfile
 import time
 import uuid
@@ -57,7 +59,7 @@ class Stats:
     def __init__(self, picked_by_location: dict[str, int]):
         self.latencies: list[float] = []
         self.confirms = self.errors = self.replays = self.replays_answered_as_replay = 0
-        self.elapsed = 0.0
+        self.elapsed = self.loadgen_cpu = self.server_cpu = 0.0
         self.picked_by_location = picked_by_location  # shared by warm-up and measurement, for the drift check
 
 
@@ -121,12 +123,34 @@ class Device:
             stats.picked_by_location[task["location"]] = stats.picked_by_location.get(task["location"], 0) + 1
 
 
+def _cpu_seconds() -> float:
+    """CPU time the load generator itself used, so what it takes from the server's two cores is on record."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _tree_cpu_seconds(root_pid: int) -> float:
+    """CPU time of the server: its process and every child (HTTP workers, site agent), from /proc (Linux)."""
+    ticks, per_second = 0, os.sysconf("SC_CLK_TCK")
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as stat:
+                fields = stat.read().rpartition(")")[2].split()
+        except OSError:
+            continue
+        if int(entry) == root_pid or int(fields[1]) == root_pid:  # fields[1]: the parent's pid
+            ticks += int(fields[11]) + int(fields[12])  # utime, stime
+    return ticks / per_second
+
+
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))] * 1000 if ordered else 0.0
 
 
-async def run_level(port: int, codes: list[str], first_device: int, count: int, seconds: float,
+async def run_level(port: int, server_pid: int, codes: list[str], first_device: int, count: int, seconds: float,
                     replay_share: float, seed: int) -> Stats:
     devices = [Device(port, first_device + i, codes[first_device + i - 1], random.Random(seed + i), replay_share)
                for i in range(count)]
@@ -136,9 +160,11 @@ async def run_level(port: int, codes: list[str], first_device: int, count: int, 
     stats = Stats(picked)
     warm = time.monotonic() + 1.0
     await asyncio.gather(*(d.work(warm, Stats(picked)) for d in devices))  # warm-up: timings not counted
-    started = time.monotonic()
+    started, own_cpu, server_cpu = time.monotonic(), _cpu_seconds(), _tree_cpu_seconds(server_pid)
     await asyncio.gather(*(d.work(started + seconds, stats) for d in devices))
     stats.elapsed = time.monotonic() - started
+    stats.loadgen_cpu = _cpu_seconds() - own_cpu
+    stats.server_cpu = _tree_cpu_seconds(server_pid) - server_cpu
     for device in devices:
         device.http.close()
         device.twin.close()
@@ -170,7 +196,7 @@ def main(argv: list[str] | None = None) -> None:
             first = 1
             for count in counts:
                 before = stock_by_location(db_path)
-                stats = asyncio.run(run_level(edge.port, codes, first, count, args.seconds, args.replay_share, count))
+                stats = asyncio.run(run_level(edge.port, edge.process.pid, codes, first, count, args.seconds, args.replay_share, count))
                 first += count
                 after = stock_by_location(db_path)
                 drift = sum(1 for loc in before if before[loc] - after[loc] != stats.picked_by_location.get(loc, 0))
@@ -180,7 +206,11 @@ def main(argv: list[str] | None = None) -> None:
                                        "p99_ms": round(percentile(stats.latencies, 0.99), 2),
                                        "errors": stats.errors, "drift": drift,
                                        "double_applied": double_applied_ops(db_path), "replays": stats.replays,
-                                       "replays_answered_as_replay": stats.replays_answered_as_replay}
+                                       "replays_answered_as_replay": stats.replays_answered_as_replay,
+                                       "loadgen_cpu_cores": round(stats.loadgen_cpu / stats.elapsed, 2),
+                                       "server_cpu_cores": round(stats.server_cpu / stats.elapsed, 2),
+                                       "server_cpu_ms_per_confirm": round(1000 * stats.server_cpu
+                                                                          / max(stats.confirms, 1), 2)}
                 log.info("%d devices: %s", count, results[str(count)])
         finally:
             edge.stop()

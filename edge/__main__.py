@@ -2,6 +2,7 @@
 import argparse
 import json
 import logging
+import os
 import secrets
 import signal
 import sys
@@ -195,13 +196,16 @@ def serve_with_workers(args: argparse.Namespace) -> int:
                                  devices_path=args.devices, secure_cookies=args.secure_cookies,
                                  outbox_budget_mb=args.outbox_budget_mb)
     log.info("edge %s serving on http://%s:%s with %d workers", args.site, args.host, args.port, args.workers)
+    arbiter = os.getpid()
     try:
         EdgeWorkers(factory, args.host, args.port, args.workers).run()
     except SystemExit as end:  # gunicorn's arbiter exits the process when it halts
         return int(end.code or 0)
     finally:
-        stop_agent(agent)
-        log.info("edge %s stopped", args.site)
+        # Workers are forks that leave through here too (a restart, a shutdown): only the arbiter owns the agent.
+        if os.getpid() == arbiter:
+            stop_agent(agent)
+            log.info("edge %s stopped", args.site)
     return 0
 
 

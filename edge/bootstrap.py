@@ -5,6 +5,7 @@ from datetime import datetime, timezone
 from flask import Flask
 
 from edge.adapters.central_inbox import apply_command
+from edge.adapters.group_commit import GroupCommit
 from edge.adapters.migrations import init_database
 from edge.adapters.seed_file import SeedFileError, load_seed_file
 from edge.adapters.sqlite_labels import pack_printer
@@ -24,9 +25,24 @@ from sync.sqlite_store import write_transaction
 log = logging.getLogger(__name__)
 
 
-def build_bus(db_path: str, on_commit=lambda: None, devices: DeviceConfig | None = None) -> MessageBus:
-    """Build the message bus over the site database; on_commit runs after every committed write."""
-    return MessageBus(lambda: SqliteUnitOfWork(db_path, on_commit=on_commit, devices=devices))
+def build_bus(db_path: str, on_commit=lambda: None, devices: DeviceConfig | None = None,
+              group_commit: bool = False) -> MessageBus:
+    """Build the message bus over the site database; on_commit runs after every committed write.
+
+    With group_commit the handheld's hot commands waiting for the writer share one transaction (GroupCommit).
+    """
+    run_grouped = None
+    if group_commit:
+        group, site = GroupCommit(db_path, on_commit), []
+
+        def job(handler, cmd, db):
+            if not site:
+                site.append(db.execute("SELECT site_id FROM site_meta WHERE id = 1").fetchone()[0])
+            return handler(cmd, SqliteUnitOfWork(db=db, savepoint=True, devices=devices, site_id=site[0]))
+
+        def run_grouped(handler, cmd):
+            return group.run(lambda db: job(handler, cmd, db))
+    return MessageBus(lambda: SqliteUnitOfWork(db_path, on_commit=on_commit, devices=devices), run_grouped)
 
 
 def load_site_devices(path: str, site_id: str, db_path: str) -> DeviceConfig:

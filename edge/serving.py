@@ -13,7 +13,7 @@ log = logging.getLogger(__name__)
 class EdgeWorkers(BaseApplication):
     """gunicorn run from code: each worker builds its own app; threads keep many handhelds' connections open."""
 
-    def __init__(self, app_factory, host: str, port: int, workers: int, threads: int = 16):
+    def __init__(self, app_factory, host: str, port: int, workers: int, threads: int = 64):
         self.app_factory = app_factory
         self.settings = {"bind": f"{host}:{port}", "workers": workers, "worker_class": "gthread",
                          "threads": threads, "worker_connections": 1000, "keepalive": 75, "graceful_timeout": 10,

@@ -90,6 +90,22 @@ _writer_locks: dict[str, tuple[threading.RLock, int]] = {}
 _writer_locks_guard = threading.Lock()
 
 
+_inherited: list = []
+
+
+def _forget_parent_writer_locks() -> None:
+    # flock belongs to the open file, which a fork shares: a worker forked after its parent wrote would "hold"
+    # the lock together with its siblings, leaving them to SQLite's sleep-and-retry. Each process opens its own,
+    # and its own connections too (SQLite handles must not cross a fork; kept, not closed, so nothing is flushed).
+    global _writer_locks, _writer_locks_guard
+    _writer_locks, _writer_locks_guard = {}, threading.Lock()
+    _inherited.append(_pooled.__dict__.pop("conns", None))
+    _pooled.__dict__.pop("lock_depth", None)
+
+
+os.register_at_fork(after_in_child=_forget_parent_writer_locks)
+
+
 @contextmanager
 def writer_lock(path: str):
     """Hold the database's writer lock: threads and processes queue here, in order, instead of in SQLite.

@@ -85,11 +85,13 @@ def append_outbox(db: Database, stream: str, events: list[OutgoingEvent]) -> lis
     Seqs are gap-free per (stream, epoch) because rows are only ever added inside a write transaction, which on
     PostgreSQL holds the stream's cursor row until it commits.
     """
-    ensure_stream(db, stream)
-    (epoch,) = db.execute("SELECT epoch FROM sync_outbox_cursor WHERE stream = ?" + dialect_of(db).for_update,
-                          [stream]).fetchone()
-    (last,) = db.execute("SELECT COALESCE(MAX(seq), 0) FROM sync_outbox WHERE stream = ? AND epoch = ?",
-                         [stream, epoch]).fetchone()
+    lock = dialect_of(db).for_update  # PostgreSQL: the stream's cursor row keeps its seqs gap-free
+    row = db.execute("SELECT c.epoch, (SELECT COALESCE(MAX(o.seq), 0) FROM sync_outbox o WHERE o.stream = c.stream"
+                     " AND o.epoch = c.epoch) FROM sync_outbox_cursor c WHERE c.stream = ?" + lock, [stream]).fetchone()
+    if row is None:  # the stream's first event
+        ensure_stream(db, stream)
+        row = (db.execute("SELECT epoch FROM sync_outbox_cursor WHERE stream = ?" + lock, [stream]).fetchone()[0], 0)
+    epoch, last = row
     now = utc_now()
     seqs = list(range(last + 1, last + 1 + len(events)))
     db.conn.executemany(

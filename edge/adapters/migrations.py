@@ -251,6 +251,13 @@ def m012_waves_and_batches(db: Database) -> None:
     """)
 
 
+@edge_migrations()
+def m013_orders_dispatch_index(db: Database) -> None:
+    # The next-task rule walks orders by urgency (priority, ship date, order id) and stops at the first open task;
+    # without this index every call sorted all open tasks (~20 ms with 12,000 open, inside the write lock).
+    db.execute("CREATE INDEX IF NOT EXISTS orders_dispatch ON orders (priority, requested_ship_date, order_id)")
+
+
 class WrongSite(RuntimeError):
     """Raise when a database made for one site is opened for another."""
 

@@ -33,21 +33,39 @@ class SqliteRepository:
 
 
 class SqliteLocationRepository(SqliteRepository):
+    """Locations, each read once per unit of work (a pick reads its location more than once)."""
+
+    def __init__(self, db: Database, site_id: str = ""):
+        super().__init__(db, site_id)
+        self._read: dict[str, Location | None] = {}
+
     def get(self, location: str) -> Location | None:
-        row = self._one("SELECT location, barcode, zone, pick_seq FROM locations WHERE location = ?", [location])
-        return Location(*row) if row else None
+        if location not in self._read:
+            row = self._one("SELECT location, barcode, zone, pick_seq FROM locations WHERE location = ?", [location])
+            self._read[location] = Location(*row) if row else None
+        return self._read[location]
 
     def save(self, location: Location) -> None:
+        self._read.pop(location.location, None)
         self.db.execute("INSERT OR REPLACE INTO locations (location, barcode, zone, pick_seq) VALUES (?,?,?,?)",
                         [location.location, location.barcode, location.zone, location.pick_seq])
 
 
 class SqliteItemRepository(SqliteRepository):
+    """Items, each read once per unit of work (a pick checks the barcode, then describes the task)."""
+
+    def __init__(self, db: Database, site_id: str = ""):
+        super().__init__(db, site_id)
+        self._read: dict[str, Item | None] = {}
+
     def get(self, sku: str) -> Item | None:
-        row = self._one("SELECT sku, description, gtins, tracking FROM items WHERE sku = ?", [sku])
-        return Item(row[0], row[1], json.loads(row[2]), row[3]) if row else None
+        if sku not in self._read:
+            row = self._one("SELECT sku, description, gtins, tracking FROM items WHERE sku = ?", [sku])
+            self._read[sku] = Item(row[0], row[1], json.loads(row[2]), row[3]) if row else None
+        return self._read[sku]
 
     def save(self, item: Item) -> None:
+        self._read.pop(item.sku, None)
         self.db.execute("INSERT OR REPLACE INTO items (sku, description, gtins, tracking) VALUES (?,?,?,?)",
                         [item.sku, item.description, json.dumps(item.gtins), item.tracking])
 
@@ -69,6 +87,16 @@ class SqliteSessionRepository(SqliteRepository):
 
 
 class SqliteOrderRepository(SqliteRepository):
+    """Orders; save() writes only when a saved field differs from what get() read (most picks change nothing)."""
+
+    def __init__(self, db: Database, site_id: str = ""):
+        super().__init__(db, site_id)
+        self._as_read: dict[str, tuple] = {}
+
+    @staticmethod
+    def _saved_fields(order: Order) -> tuple:
+        return order.status, order.released_at, order.shipped_at, order.dock_door
+
     def get(self, order_id: str) -> Order | None:
         row = self._one("SELECT order_id, customer, priority, requested_ship_date, status, released_at, shipped_at,"
                         " cmd_event_id, dock_door FROM orders WHERE order_id = ?", [order_id])
@@ -76,8 +104,10 @@ class SqliteOrderRepository(SqliteRepository):
             return None
         lines = [OrderLine(*line) for line in self.db.execute(
             "SELECT line_no, sku, qty FROM order_lines WHERE order_id = ? ORDER BY line_no", [order_id])]
-        return Order(row[0], row[1], row[2], row[3], lines, status=row[4], released_at=row[5] or "",
-                     shipped_at=row[6], cmd_event_id=row[7] or "", dock_door=row[8])
+        order = Order(row[0], row[1], row[2], row[3], lines, status=row[4], released_at=row[5] or "",
+                      shipped_at=row[6], cmd_event_id=row[7] or "", dock_door=row[8])
+        self._as_read[order_id] = self._saved_fields(order)
+        return order
 
     def add(self, order: Order) -> None:
         self.db.execute("INSERT INTO orders (order_id, customer, priority, requested_ship_date, status, released_at,"
@@ -89,6 +119,9 @@ class SqliteOrderRepository(SqliteRepository):
                             [order.order_id, line.line_no, line.sku, line.qty])
 
     def save(self, order: Order) -> None:
+        if self._as_read.get(order.order_id) == self._saved_fields(order):
+            return
+        self._as_read[order.order_id] = self._saved_fields(order)
         self.db.execute("UPDATE orders SET status = ?, released_at = ?, shipped_at = ?, dock_door = ?"
                         " WHERE order_id = ?",
                         [order.status, order.released_at, order.shipped_at, order.dock_door, order.order_id])
@@ -114,8 +147,12 @@ class SqliteTaskRepository(SqliteRepository):
         if own:
             return own[0]
         # The dispatch rule: most urgent priority first, then earliest ship date, then the walk order.
+        # Orders are the outer loop, read in urgency order through orders_dispatch, so the search stops at the
+        # first order with an open task instead of sorting every open task. The plan is pinned: left to guess
+        # (no ANALYZE), SQLite joined every released order with every open task (seconds with 12,000 open).
         found = self._tasks(
-            "SELECT {columns} FROM tasks t JOIN orders o ON o.order_id = t.order_id"
+            "SELECT {columns} FROM orders o INDEXED BY orders_dispatch CROSS JOIN tasks t INDEXED BY tasks_order"
+            " ON o.order_id = t.order_id"
             f" WHERE t.status = ? AND o.status IN (?, ?) AND {PICKS_NOT_HELD} AND {NOT_IN_LIVE_BATCH}"
             " ORDER BY o.priority, o.requested_ship_date, o.order_id, t.pick_seq, t.task_id LIMIT 1",
             [TASK_OPEN, ORDER_RELEASED, ORDER_PICKING])

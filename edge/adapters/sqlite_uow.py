@@ -6,7 +6,7 @@ from sqlite_utils import Database
 from edge.devices.registry import DeviceConfig
 from edge.domain.events import Event
 from edge.service.unit_of_work import Origin, UnitOfWork
-from protocols.messages.site_events import load_site_event_data
+from protocols.messages.site_events import check_site_event_data
 from sync.sqlite_store import OutgoingEvent, append_outbox, pooled_connection, utc_now, writer_lock
 
 from . import sqlite_repositories as repos
@@ -25,17 +25,19 @@ UP_STREAM = "up"
 class SqliteUnitOfWork(UnitOfWork):
     """Open its own write transaction on db_path, or join one already open on `db` (the sync inbox's).
 
-    A joined unit of work writes its outbox rows into the caller's transaction and leaves COMMIT to it.
+    A joined unit of work writes its outbox rows into the caller's transaction and leaves COMMIT to it; with
+    `savepoint` it is also all-or-nothing inside that transaction (group commit runs many in one).
     With `devices` (a site's device config, its tables migrated) closing a carton issues an SSCC and a label job.
     """
 
     def __init__(self, db_path: str | None = None, *, db: Database | None = None,
                  on_commit: Callable[[], None] = lambda: None, clock: Callable[[], str] = utc_now,
-                 devices: DeviceConfig | None = None):
+                 devices: DeviceConfig | None = None, savepoint: bool = False, site_id: str | None = None):
         if (db_path is None) == (db is None):
             raise ValueError("give exactly one of db_path or db")
         self.db_path, self._joined, self._on_commit, self._clock = db_path, db, on_commit, clock
-        self._devices = devices
+        self._devices, self._savepoint, self._in_savepoint = devices, savepoint, False
+        self._site_id = site_id  # known to the caller (group commit): saves a read per unit of work
         self._conn = None
         self._lease = self._queue = None
 
@@ -43,6 +45,9 @@ class SqliteUnitOfWork(UnitOfWork):
         super().__enter__()
         if self._joined is not None:
             self.db = self._joined
+            if self._savepoint:
+                self.db.execute("SAVEPOINT uow")
+                self._in_savepoint = True
         else:
             self._lease = pooled_connection(self.db_path)
             self._conn = self._lease.__enter__()
@@ -56,7 +61,9 @@ class SqliteUnitOfWork(UnitOfWork):
                 self._conn = self._lease = self._queue = None
                 raise  # take the write lock now, not on the first write
             self.db = Database(self._conn)
-        (self.site_id,) = self.db.execute("SELECT site_id FROM site_meta WHERE id = 1").fetchone()
+        if self._site_id is None:
+            (self._site_id,) = self.db.execute("SELECT site_id FROM site_meta WHERE id = 1").fetchone()
+        self.site_id = self._site_id
         self.locations = repos.SqliteLocationRepository(self.db)
         self.items = repos.SqliteItemRepository(self.db)
         self.pickers = repos.SqlitePickerRepository(self.db)
@@ -100,16 +107,23 @@ class SqliteUnitOfWork(UnitOfWork):
         for event, origin in events:
             # Checked against the wire contract here so a malformed event fails its own transaction
             # instead of poisoning the centre's inbox later.
-            load_site_event_data(event.TYPE, event.data())
-            outgoing.append(OutgoingEvent(event.TYPE, event.data(), origin.occurred_at, origin.device_id,
-                                          origin.op_id))
+            data = event.data()
+            check_site_event_data(event.TYPE, data)
+            outgoing.append(OutgoingEvent(event.TYPE, data, origin.occurred_at, origin.device_id, origin.op_id))
         if outgoing:
             append_outbox(self.db, UP_STREAM, outgoing)
+        if self._in_savepoint:
+            self.db.execute("RELEASE uow")
+            self._in_savepoint = False
         if self._conn is not None:
             self._conn.execute("COMMIT")
             self._on_commit()
 
     def rollback(self) -> None:
+        if self._in_savepoint:
+            self.db.execute("ROLLBACK TO uow")
+            self.db.execute("RELEASE uow")
+            self._in_savepoint = False
         if self._conn is not None and self._conn.in_transaction:
             self._conn.execute("ROLLBACK")
 

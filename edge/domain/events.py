@@ -2,6 +2,8 @@
 from dataclasses import asdict, dataclass, field
 from typing import ClassVar
 
+from .plain_data import field_values
+
 
 @dataclass(frozen=True)
 class Event:
@@ -9,7 +11,7 @@ class Event:
 
     def data(self) -> dict:
         """Return the event's wire data."""
-        return asdict(self)
+        return field_values(self)
 
 
 @dataclass(frozen=True)
@@ -47,7 +49,7 @@ class TaskPicked(Event):
 
     def data(self) -> dict:
         """Return the wire data; empty tracking fields are left out so older centres still accept it."""
-        return {k: v for k, v in asdict(self).items() if v != "" or k not in ("lot", "serial", "expiry")}
+        return {k: v for k, v in field_values(self).items() if v != "" or k not in ("lot", "serial", "expiry")}
 
 
 @dataclass(frozen=True)

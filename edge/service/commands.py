@@ -1,5 +1,7 @@
 """Commands the edge handles; picker commands carry the device's op_id for idempotency."""
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
+
+from edge.domain.plain_data import field_values
 
 
 @dataclass(frozen=True)
@@ -7,7 +9,7 @@ class Command:
     def fingerprint(self) -> dict:
         """Return what makes two requests with one op_id the same request."""
         return {"command": type(self).__name__,
-                **{k: v for k, v in asdict(self).items() if k not in ("badge", "device_id")}}
+                **{k: v for k, v in field_values(self).items() if k not in ("badge", "device_id")}}
 
 
 @dataclass(frozen=True)

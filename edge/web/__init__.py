@@ -29,6 +29,8 @@ def create_app(config: dict, bus: MessageBus | None = None) -> Flask:
     DEVICE_AUTH "required" (the default) refuses handheld calls without an enrolled device's X-Device-Token;
     "optional" checks a token only when one is sent (tests of other behaviour use it). LEASE_MINUTES is how long
     downloaded tasks stay leased. DEVICE_CONFIG (a devices JSON path) turns on SSCCs and labels at packing.
+    GROUP_COMMIT (default on) lets concurrent pick-flow writes share one commit; HANDHELD_FAST_LANE (default on)
+    answers plain next-task, location-scan and pick calls without Flask's request machinery (api/fast_lane.py).
     """
     from edge.adapters.migrations import init_database
     from edge.bootstrap import build_bus, load_site_devices
@@ -40,6 +42,7 @@ def create_app(config: dict, bus: MessageBus | None = None) -> Flask:
     from .api import returns as returns_api
     from .api import verification as verification_api
     from .api import batches as batches_api
+    from .api.fast_lane import install_fast_lane
     from .dashboard import dashboard
     from .devices_pages import devices_pages
     from .staff_auth import init_staff_auth
@@ -56,7 +59,8 @@ def create_app(config: dict, bus: MessageBus | None = None) -> Flask:
     if devices is not None:  # edits through /api/v1/devices swap the config in for packing and the print worker
         devices = LiveDeviceRegistry(config["DEVICE_CONFIG"], devices)
     if bus is None:
-        bus = build_bus(db_path, on_commit=sync.nudge if sync is not None else lambda: None, devices=devices)
+        bus = build_bus(db_path, on_commit=sync.nudge if sync is not None else lambda: None, devices=devices,
+                        group_commit=config.get("GROUP_COMMIT", True))
     app.extensions["wes_edge"] = EdgeServices(bus, db_path, site_id, sync, devices)
     api = EdgeApi(app)
     # Registered after EdgeApi so our shape wins over flask-smorest's default error handler.
@@ -80,4 +84,5 @@ def create_app(config: dict, bus: MessageBus | None = None) -> Flask:
     app.register_blueprint(devices_pages)
     # Liveness at the root too, where load balancers and the centre's launcher look for it.
     app.add_url_rule("/health", "health", lambda: {"status": "ok", "site": site_id})
+    install_fast_lane(app)  # in front of everything above: the plain hot handheld calls skip Flask's machinery
     return app

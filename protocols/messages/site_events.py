@@ -10,6 +10,8 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
 from protocols.status import ORDER_STATUSES
 
+from .plain_check import plain_check
+
 CODE = validate.Length(min=1, max=64)
 STOCK_REASONS = ("count", "pick", "ship", "adjust", "receive", "putaway", "replenish", "return", "scrap", "put_back")
 RECEIPT_CONDITIONS = ("ok", "damaged")
@@ -185,3 +187,11 @@ def load_site_event_data(event_type: str, data: dict) -> dict:
 def _loader(schema: type[Schema]) -> Schema:
     # Building a schema instance costs more than loading with it; instances are safe to reuse.
     return schema()
+
+
+def check_site_event_data(event_type: str, data: dict) -> None:
+    """Raise ValueError as load_site_event_data does; plainly valid data passes a cheap check instead of a load."""
+    schema = SITE_EVENT_SCHEMAS.get(event_type)
+    check = plain_check(schema) if schema is not None else None
+    if check is None or not check(data):
+        load_site_event_data(event_type, data)

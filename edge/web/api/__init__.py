@@ -10,6 +10,7 @@ from edge.service.outcomes import Outcome
 from sync.sqlite_store import pooled_connection
 
 from ..errors import ApiRefusal
+from .lean_args import LeanBlueprint
 
 
 def services():
@@ -25,45 +26,56 @@ def answer(outcome: Outcome):
 DEVICE_HEADER = "X-Device-Token"
 
 
-def require_device() -> None:
-    """Find the enrolled device from its token; without one, refuse unless DEVICE_AUTH is "optional"."""
-    token = request.headers.get(DEVICE_HEADER, "").strip()
-    g.device = None
+def device_for_request(token: str, found, device_auth: str) -> dict | None:
+    """Find the enrolled device from its token (found: the app's EdgeServices); none: refused if required."""
+    token = token.strip()
     if not token:
-        if current_app.config.get("DEVICE_AUTH", "required") == "required":
+        if device_auth == "required":
             raise DeviceNotEnrolled()
-        return
-    site = services().site_id
+        return None
+    site = found.site_id
     token_site = device_token_site(token)
     if token_site and token_site != site:
         raise DeviceOfOtherSite(token_site, site)
-    with pooled_connection(services().db_path) as conn:
+    with pooled_connection(found.db_path) as conn:
         device = device_for_token(conn, token_digest(token))
     if device is None:
         raise DeviceNotEnrolled()
     if device["revoked_at"]:
         raise DeviceRevoked(device["device_id"])
-    g.device = device
+    return device
+
+
+def picker_for_request(authorization: str, device: dict | None, db_path: str) -> dict:
+    """Find the picker signed in with this bearer token, on this device."""
+    scheme, _, token = authorization.partition(" ")
+    picker = None
+    if scheme.lower() == "bearer" and token.strip():
+        with pooled_connection(db_path) as conn:
+            picker = picker_for_token(conn, token_digest(token.strip()))
+    if picker is None:
+        raise ApiRefusal(401, "not_signed_in", "You are not signed in or your session ended. "
+                                               "Scan your badge and enter your PIN.")
+    if device is not None and picker["device_id"] != device["device_id"]:
+        raise DeviceMismatch()
+    return picker
+
+
+def require_device() -> None:
+    """Find the enrolled device from its token; without one, refuse unless DEVICE_AUTH is "optional"."""
+    g.device = None
+    g.device = device_for_request(request.headers.get(DEVICE_HEADER, ""), services(),
+                                  current_app.config.get("DEVICE_AUTH", "required"))
 
 
 def require_picker() -> None:
     """Find the enrolled device and the signed-in picker, before anything in the request is read."""
     require_device()
-    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-    picker = None
-    if scheme.lower() == "bearer" and token.strip():
-        with pooled_connection(services().db_path) as conn:
-            picker = picker_for_token(conn, token_digest(token.strip()))
-    if picker is None:
-        raise ApiRefusal(401, "not_signed_in", "You are not signed in or your session ended. "
-                                               "Scan your badge and enter your PIN.")
-    if g.device is not None and picker["device_id"] != g.device["device_id"]:
-        raise DeviceMismatch()
-    g.picker = picker
+    g.picker = picker_for_request(request.headers.get("Authorization", ""), g.device, services().db_path)
 
 
 def signed_in_blueprint(name: str, import_name: str, description: str) -> Blueprint:
-    """Make a blueprint whose every endpoint needs a signed-in picker."""
-    blp = Blueprint(name, import_name, description=description)
+    """Make a blueprint whose every endpoint needs a signed-in picker (hot bodies read by lean_args)."""
+    blp = LeanBlueprint(name, import_name, description=description)
     blp.before_request(require_picker)
     return blp

@@ -10,12 +10,28 @@ from . import answer, services, signed_in_blueprint
 blp = signed_in_blueprint("picking", __name__, "Pick tasks for the signed-in picker")
 
 
+# The commands of the three hottest calls, built here for the views and for the handheld fast lane alike.
+def next_task_command(picker: dict) -> AssignNextTask:
+    return AssignNextTask(picker["badge"], picker["device_id"])
+
+
+def location_scan_command(task_id: str, body: dict, picker: dict) -> ScanLocation:
+    return ScanLocation(task_id, body["barcode"], picker["badge"], picker["device_id"], body["op_id"],
+                        body.get("scanned_at", ""), body.get("lease_epoch"))
+
+
+def pick_command(task_id: str, body: dict, picker: dict) -> ConfirmPick:
+    return ConfirmPick(task_id, body["barcode"], body["qty"], picker["badge"], picker["device_id"], body["op_id"],
+                       body.get("scanned_at", ""), body.get("lease_epoch"), body["lot"], body["serial"],
+                       body["expiry"], body["qty_confirmed"])
+
+
 @blp.route("/tasks/next")
 class NextTask(MethodView):
     @blp.response(200)
     def get(self):
         """Get (and take) the picker's next task: their unfinished one first, else the most urgent open one."""
-        return services().bus.handle(AssignNextTask(g.picker["badge"], g.picker["device_id"]))
+        return services().bus.handle(next_task_command(g.picker))
 
 
 @blp.route("/tasks/mine")
@@ -45,9 +61,7 @@ class LocationScan(MethodView):
     @blp.response(200)
     def post(self, body, task_id):
         """Scan the label of the task's location."""
-        return answer(services().bus.handle(ScanLocation(
-            task_id, body["barcode"], g.picker["badge"], g.picker["device_id"], body["op_id"],
-            body.get("scanned_at", ""), body.get("lease_epoch"))))
+        return answer(services().bus.handle(location_scan_command(task_id, body, g.picker)))
 
 
 @blp.route("/tasks/<task_id>/picks")
@@ -56,10 +70,7 @@ class Picks(MethodView):
     @blp.response(200)
     def post(self, body, task_id):
         """Scan the item and confirm how many were taken."""
-        return answer(services().bus.handle(ConfirmPick(
-            task_id, body["barcode"], body["qty"], g.picker["badge"], g.picker["device_id"], body["op_id"],
-            body.get("scanned_at", ""), body.get("lease_epoch"), body["lot"], body["serial"], body["expiry"],
-            body["qty_confirmed"])))
+        return answer(services().bus.handle(pick_command(task_id, body, g.picker)))
 
 
 @blp.route("/tasks/<task_id>/short")

@@ -16,7 +16,7 @@ from sync.dead_letters import DeadLetterBook, DeadLetterRefused
 from sync.outbox_budget import MB, MESSAGES, OutboxBudget
 from sync.report_schemas import (DeadLetterFilterSchema, DeadLetterPageSchema, DeadLetterSchema,
                                  EdgeSyncHealthSchema, NOTE, StrictSchema)
-from sync.sqlite_store import read_connection
+from sync.sqlite_store import pooled_connection
 
 from ..errors import ApiRefusal
 from ..staff_auth import current_staff, staff_required
@@ -103,7 +103,7 @@ class DiscardDeadLetter(MethodView):
 
 
 def _has_started_task(badge: str) -> bool:
-    with read_connection(services().db_path) as conn:
+    with pooled_connection(services().db_path) as conn:  # asked on every next-task call: no new connection
         row = conn.execute("SELECT 1 FROM tasks WHERE picker = ? AND status IN (?, ?) LIMIT 1",
                            [badge, TASK_ASSIGNED, TASK_AT_LOCATION]).fetchone()
     return row is not None
@@ -113,8 +113,8 @@ def _refuse_new_work_when_full(view, endpoint: str):
     @wraps(view)
     def guarded(*args, **kwargs):
         picker = g.get("picker")
-        continuing = endpoint == "picking.NextTask" and picker is not None and _has_started_task(picker["badge"])
-        if not continuing and budget().refuses_new_work():
+        if budget().refuses_new_work() and not (  # only then ask whether the picker is mid-task
+                endpoint == "picking.NextTask" and picker is not None and _has_started_task(picker["badge"])):
             raise ApiRefusal(503, "outbox_full", MESSAGES["full"] + " Lead: restore the link to the centre.")
         return view(*args, **kwargs)
 

@@ -1,0 +1,78 @@
+"""Group commit: writes waiting for the database writer share one transaction and one fsync.
+
+A synchronous (FULL) commit costs a disk flush, and only one writer runs at a time, so under load requests queue
+for the writer lock and each pays for its own flush. Here the first waiting thread becomes the leader: it takes
+the writer lock once, applies every queued job in order, each inside its own savepoint (all-or-nothing, and later
+jobs see earlier jobs' writes, as if they had run one after another), commits once, and only then hands every
+thread its answer. A job that fails is rolled back to its savepoint and gets its own error; the others commit.
+"""
+import threading
+from typing import Callable, TypeVar
+
+from sqlite_utils import Database
+
+from sync.sqlite_store import pooled_connection, writer_lock
+
+T = TypeVar("T")
+MAX_BATCH = 64  # bounds how long the last job of a batch waits for the first
+
+
+class _Slot:
+    __slots__ = ("job", "result", "error", "done")
+
+    def __init__(self, job: Callable[[Database], object]):
+        self.job, self.result, self.error, self.done = job, None, None, False
+
+
+class GroupCommit:
+    """Run jobs `job(db)` against db_path in shared write transactions; each returns only after its commit."""
+
+    def __init__(self, db_path: str, on_commit: Callable[[], None] = lambda: None, max_batch: int = MAX_BATCH):
+        self.db_path, self.on_commit, self.max_batch = db_path, on_commit, max_batch
+        self._queue: list[_Slot] = []
+        self._queue_guard = threading.Lock()
+        self._leader = threading.Lock()  # one batch at a time in this process; writer_lock orders processes
+
+    def run(self, job: Callable[[Database], T]) -> T:
+        """Queue the job, lead a batch if nobody else is, and return its result once it is committed."""
+        slot = _Slot(job)
+        with self._queue_guard:
+            self._queue.append(slot)
+        while not slot.done:
+            with self._leader:
+                if not slot.done:  # else the previous leader took it in its batch
+                    self._lead()
+        if slot.error is not None:
+            raise slot.error
+        return slot.result
+
+    def _lead(self) -> None:
+        batch: list[_Slot] = []
+        try:
+            with pooled_connection(self.db_path) as conn, writer_lock(self.db_path):
+                with self._queue_guard:  # taken once the lock is ours: whoever queued meanwhile comes along
+                    batch, self._queue = self._queue[:self.max_batch], self._queue[self.max_batch:]
+                conn.execute("BEGIN IMMEDIATE")
+                try:
+                    db = Database(conn)
+                    for slot in batch:
+                        try:
+                            slot.result = slot.job(db)
+                        except Exception as err:  # noqa: BLE001 - handed to the slot's own thread to raise
+                            slot.error = err
+                    conn.execute("COMMIT")
+                finally:
+                    if conn.in_transaction:
+                        conn.execute("ROLLBACK")
+        except Exception as err:  # noqa: BLE001 - nothing of the batch was kept: every request hears why
+            if not batch:  # failed before taking it (no connection, no lock): the waiting ones hear it now
+                with self._queue_guard:
+                    batch, self._queue = self._queue, []
+            for slot in batch:
+                slot.result, slot.error = None, err
+        else:
+            if batch:
+                self.on_commit()
+        finally:
+            for slot in batch:
+                slot.done = True
