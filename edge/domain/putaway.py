@@ -11,6 +11,7 @@ then empty ones, then the rest; ties go to the walk order (pick_seq).
 """
 from dataclasses import dataclass
 
+from .catalogue import VIRTUAL_PACK
 from .errors import DomainError
 from .events import StockChanged
 from .receiving import RECEIVING_DOCK
@@ -157,5 +158,7 @@ class PutawayTask:
             raise problem
         self.status, self.location, self.picker, self.done_at = PUTAWAY_DONE, slot.location, picker, now
         self.override_reason = reason if slot.location != self.suggested else ""
-        return [StockChanged(self.from_location, self.sku, -self.qty, self.kind, self.task_id, self.lot),
+        # the pack area holds no lots (picks book PACK with lot ""), so a put-back takes its units from lot ""
+        from_lot = "" if self.from_location == VIRTUAL_PACK else self.lot
+        return [StockChanged(self.from_location, self.sku, -self.qty, self.kind, self.task_id, from_lot),
                 StockChanged(slot.location, self.sku, self.qty, self.kind, self.task_id, self.lot)]

@@ -7,7 +7,7 @@ from edge.domain.events import StockChanged
 from edge.domain.orders import Carton, Order, OrderLine
 from edge.domain.picking import PickTask
 from edge.domain.put_backs import put_backs_for
-from edge.domain.putaway import PUT_BACK, Slot
+from edge.domain.putaway import PUT_BACK, Quant, Slot
 from edge.domain.returns import (CustomerReturn, NotShippedOnOrder, OrderNotShipped, OverReturn, ReturnClosed,
                                  ReturnDiscrepancy, ReturnedLine, ReturnRecorded, ScrapNeedsReason)
 from edge.service.commands import CancelOrder
@@ -67,6 +67,16 @@ def test_put_backs_take_each_picked_task_back_from_pack_to_its_location_and_noth
     moved = put_back.confirm(Slot("A-01", "LOC-A-01", "A", 10), "", SAM, "now")
     assert moved == [StockChanged("PACK", "SKU-MUG", -2, "put_back", "P1"),
                      StockChanged("A-01", "SKU-MUG", 2, "put_back", "P1")]
+
+
+def test_a_put_back_of_a_lot_returns_that_lot_to_a_location_still_holding_it_and_takes_lot_less_units_from_pack():
+    tasks = [PickTask("T1", "SO-9", 1, "SKU-MILK", "B-01", 2, picked_qty=2, lot="L7")]
+    [put_back] = put_backs_for("SO-9", tasks, lambda: "P1", lambda task: "2030-05-31")
+    assert (put_back.lot, put_back.expiry) == ("L7", "2030-05-31")
+    still_there = Slot("B-01", "LOC-B-01", "B", 10, held=(Quant("SKU-MILK", "L7", "2030-05-31", 4),))
+    moved = put_back.confirm(still_there, "", SAM, "now")
+    assert moved == [StockChanged("PACK", "SKU-MILK", -2, "put_back", "P1", ""),
+                     StockChanged("B-01", "SKU-MILK", 2, "put_back", "P1", "L7")]
 
 
 # -- the handlers
