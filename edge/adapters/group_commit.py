@@ -11,7 +11,7 @@ from typing import Callable, TypeVar
 
 from sqlite_utils import Database
 
-from sync.sqlite_store import pooled_connection, writer_lock
+from sync.sqlite_store import as_database, pooled_connection, writer_lock
 
 T = TypeVar("T")
 MAX_BATCH = 64  # bounds how long the last job of a batch waits for the first
@@ -54,7 +54,7 @@ class GroupCommit:
                     batch, self._queue = self._queue[:self.max_batch], self._queue[self.max_batch:]
                 conn.execute("BEGIN IMMEDIATE")
                 try:
-                    db = Database(conn)
+                    db = as_database(conn)
                     for slot in batch:
                         try:
                             slot.result = slot.job(db)
