@@ -29,6 +29,9 @@ def connect(path: str) -> sqlite3.Connection:
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("PRAGMA synchronous=FULL")
     conn.execute("PRAGMA foreign_keys=ON")
+    # What sqlite-utils' Database() sets, set once: setting a flag pragma expires every prepared statement of the
+    # connection, so wrapping it on each transaction (as_database) would recompile every statement each time.
+    conn.execute("PRAGMA recursive_triggers=on")
     return conn
 
 
@@ -199,8 +202,8 @@ def pooled_write(path: str, synchronous: str = "FULL"):
 
 
 def as_database(conn):
-    """Wrap a connection as the database object write paths take (sqlite-utils on SQLite)."""
+    """Wrap a connection from connect() as the database object write paths take (sqlite-utils on SQLite)."""
     if is_postgres_url(getattr(conn, "url", "")):
         from .pg_connections import PgDatabase
         return PgDatabase(conn)
-    return Database(conn)
+    return Database(conn, recursive_triggers=False)  # connect() set it once; setting it again expires statements

@@ -11,7 +11,7 @@ from typing import Callable, TypeVar
 
 from sqlite_utils import Database
 
-from sync.sqlite_store import pooled_connection, writer_lock
+from sync.sqlite_store import as_database, pooled_connection, writer_lock
 
 T = TypeVar("T")
 MAX_BATCH = 64  # bounds how long the last job of a batch waits for the first
@@ -31,17 +31,29 @@ class GroupCommit:
         self.db_path, self.on_commit, self.max_batch = db_path, on_commit, max_batch
         self._queue: list[_Slot] = []
         self._queue_guard = threading.Lock()
-        self._leader = threading.Lock()  # one batch at a time in this process; writer_lock orders processes
+        # Guards `_leading`; waiters sleep on it. A committed job's thread wakes at once (notify_all after each
+        # batch) instead of queueing for a leader lock that the next batch's leader holds through its own commit.
+        self._turn = threading.Condition()
+        self._leading = False  # one batch at a time in this process; writer_lock orders processes
 
     def run(self, job: Callable[[Database], T]) -> T:
         """Queue the job, lead a batch if nobody else is, and return its result once it is committed."""
         slot = _Slot(job)
         with self._queue_guard:
             self._queue.append(slot)
-        while not slot.done:
-            with self._leader:
-                if not slot.done:  # else the previous leader took it in its batch
-                    self._lead()
+        while True:
+            with self._turn:
+                while self._leading and not slot.done:
+                    self._turn.wait()
+                if slot.done:  # a leader took it in its batch
+                    break
+                self._leading = True
+            try:
+                self._lead()
+            finally:
+                with self._turn:
+                    self._leading = False
+                    self._turn.notify_all()
         if slot.error is not None:
             raise slot.error
         return slot.result
@@ -54,7 +66,7 @@ class GroupCommit:
                     batch, self._queue = self._queue[:self.max_batch], self._queue[self.max_batch:]
                 conn.execute("BEGIN IMMEDIATE")
                 try:
-                    db = Database(conn)
+                    db = as_database(conn)
                     for slot in batch:
                         try:
                             slot.result = slot.job(db)

@@ -7,7 +7,7 @@ from edge.devices.registry import DeviceConfig
 from edge.domain.events import Event
 from edge.service.unit_of_work import Origin, UnitOfWork
 from protocols.messages.site_events import check_site_event_data
-from sync.sqlite_store import OutgoingEvent, append_outbox, pooled_connection, utc_now, writer_lock
+from sync.sqlite_store import OutgoingEvent, append_outbox, as_database, pooled_connection, utc_now, writer_lock
 
 from . import sqlite_repositories as repos
 from .sqlite_counts import (SqliteCountRepository, SqlitePickFaceRepository, SqliteQuantRepository,
@@ -60,7 +60,7 @@ class SqliteUnitOfWork(UnitOfWork):
                 self._lease.__exit__(None, None, None)
                 self._conn = self._lease = self._queue = None
                 raise  # take the write lock now, not on the first write
-            self.db = Database(self._conn)
+            self.db = as_database(self._conn)
         if self._site_id is None:
             (self._site_id,) = self.db.execute("SELECT site_id FROM site_meta WHERE id = 1").fetchone()
         self.site_id = self._site_id

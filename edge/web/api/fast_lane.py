@@ -13,6 +13,7 @@ import re
 from io import BytesIO
 
 from flask import Flask
+from werkzeug.http import HTTP_STATUS_CODES
 
 from edge.domain.errors import DomainError
 from edge.service.outcomes import Outcome, error_body, status_for
@@ -57,11 +58,18 @@ class HandheldFastLane:
             return self.flask_wsgi(environ, start_response)
         status, payload, headers = answer
         self.served += 1
-        response = self.app.json.response(payload)  # the same JSON text Flask's views send
-        response.status_code = status
-        for name, value in headers.items():
-            response.headers[name] = value
-        return response(environ, start_response)
+        if self.app.debug or self.app.json.compact is False:  # Flask indents then: let it build the response
+            response = self.app.json.response(payload)
+            response.status_code = status
+            for name, value in headers.items():
+                response.headers[name] = value
+            return response(environ, start_response)
+        # The same JSON text, status line and headers Flask's views send, without building a Response object.
+        text = f"{self.app.json.dumps(payload, separators=(',', ':'))}\n".encode()
+        start_response(f"{status} {HTTP_STATUS_CODES[status].upper()}",
+                       [("Content-Type", "application/json"), ("Content-Length", str(len(text))),
+                        *headers.items()])
+        return [text]
 
     @staticmethod
     def _route(environ) -> tuple[str, str] | None:
