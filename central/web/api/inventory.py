@@ -149,6 +149,10 @@ class Reconciliation(MethodView):
                 raise ApiError(422, "duplicate_row", f"{key[0]} / {key[1]} / lot {key[2]!r} appears twice; "
                                "send one row per location, sku and lot.")
             rows[key] = row
-        taken_at = body["taken_at"].astimezone(timezone.utc).isoformat(timespec="milliseconds")
+        try:
+            taken_at = body["taken_at"].astimezone(timezone.utc).isoformat(timespec="milliseconds")
+        except OverflowError:  # e.g. 0001-01-01T00:00+01:00 has no UTC time
+            raise ApiError(422, "bad_taken_at", "taken_at is outside the dates a stock snapshot can have; "
+                           "send the time the site took its stock export.") from None
         services().bus.handle(RecordStockSnapshot(site_id, taken_at, list(rows.values())))
         return read(_report, site_id, read(inventory_queries.latest_snapshot, site_id))

@@ -72,6 +72,8 @@ def test_a_matching_snapshot_has_no_discrepancies_and_bad_ones_change_nothing(se
                        json={"taken_at": AT, "stock": [row, row]}).json["error"] == "duplicate_row"
     assert seeded.post("/api/v1/sites/DC02/reconciliation",
                        json={"taken_at": "2025-03-03T10:00:00", "stock": []}).status_code == 422
+    assert seeded.post("/api/v1/sites/DC02/reconciliation",  # no UTC time exists for it (was a 500)
+                       json={"taken_at": "0001-01-01T00:00:00+01:00", "stock": []}).json["error"] == "bad_taken_at"
     assert seeded.post("/api/v1/sites/DC09/reconciliation", json={"taken_at": AT, "stock": []}).status_code == 404
     assert seeded.get("/api/v1/sites/DC01/reconciliation").json["error"] == "no_snapshot"
     assert dump(db_path) == before
