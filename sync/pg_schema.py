@@ -81,7 +81,10 @@ def ledger_day(occurred_at: str) -> date:
         return datetime.now(timezone.utc).date()
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(timezone.utc).date()
+    try:
+        return moment.astimezone(timezone.utc).date()
+    except OverflowError:  # e.g. 0001-01-01T00:00+01:00 has no UTC day
+        return datetime.now(timezone.utc).date()
 
 
 def _month(day: date) -> date:

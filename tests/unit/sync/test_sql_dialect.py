@@ -56,3 +56,12 @@ def test_fragments_are_spelt_for_each_database_and_run_on_sqlite():
     assert conn.execute(f"SELECT COUNT(*) FROM (SELECT 'x' AS v) WHERE {SQLITE.in_json_list('v')}",
                         ['["x", "y"]']).fetchone() == (1,)
     conn.close()
+
+
+def test_the_ledger_partition_day_is_the_utc_day_and_a_time_with_no_utc_day_counts_as_today():
+    from datetime import date, datetime, timezone
+
+    from sync.pg_schema import ledger_day
+
+    assert ledger_day("2026-03-01T00:30:00+01:00") == date(2026, 2, 28)
+    assert ledger_day("0001-01-01T00:00:00+01:00") == datetime.now(timezone.utc).date()  # was an OverflowError
