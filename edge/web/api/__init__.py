@@ -7,7 +7,7 @@ from edge.domain.catalogue import token_digest
 from edge.domain.enrolment import device_token_site
 from edge.domain.errors import DeviceMismatch, DeviceNotEnrolled, DeviceOfOtherSite, DeviceRevoked
 from edge.service.outcomes import Outcome
-from sync.sqlite_store import pooled_connection
+from sync.sqlite_store import pooled_connection, read_connection
 
 from ..errors import ApiRefusal
 from .lean_args import LeanBlueprint
@@ -21,6 +21,17 @@ def answer(outcome: Outcome):
     """Send a handler's outcome, saying when it is the stored answer to a replayed op_id."""
     headers = {"Idempotent-Replayed": "true"} if outcome.replayed else {}
     return outcome.body, outcome.status, headers
+
+
+def read_query(query, *args):
+    """Run a read-only query function (conn, *args) on the site database."""
+    with read_connection(services().db_path) as conn:
+        return query(conn, *args)
+
+
+def picker_and_device() -> tuple[str, str]:
+    """Return the signed-in picker's badge and device id, as handheld commands take them."""
+    return g.picker["badge"], g.picker["device_id"]
 
 
 DEVICE_HEADER = "X-Device-Token"

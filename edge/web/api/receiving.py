@@ -1,5 +1,4 @@
 """Receiving and putaway on the handheld: receipts (ASN or blind), pallet and item scans, putaway confirmation."""
-from flask import g
 from flask.views import MethodView
 from marshmallow import fields, validate
 
@@ -9,10 +8,9 @@ from edge.service.receiving import UnknownReceipt
 from edge.service.receiving_commands import (CloseReceipt, ConfirmPutaway, ReceiveItems, ReceivePallet,
                                              StartBlindReceipt)
 from protocols.messages.site_events import RECEIPT_CONDITIONS
-from sync.sqlite_store import read_connection
 
 from ..schemas import BARCODE, CODE, StrictInt, _Op, _Strict
-from . import answer, services, signed_in_blueprint
+from . import answer, picker_and_device, read_query, services, signed_in_blueprint
 
 blp = signed_in_blueprint("receiving", __name__, "Receiving against ASNs or blind, and putaway")
 EXPIRY = validate.Regexp(r"^(\d{6})?$", error="expiry is GS1 AI 17 as printed: YYMMDD")
@@ -56,14 +54,6 @@ class ConfirmPutawayV1Schema(_Op):
     scanned_at = fields.AwareDateTime(format="iso")
 
 
-def _read(query, *args):
-    with read_connection(services().db_path) as conn:
-        return query(conn, *args)
-
-
-def _who() -> tuple[str, str]:
-    return g.picker["badge"], g.picker["device_id"]
-
 
 @blp.route("/receipts")
 class Receipts(MethodView):
@@ -71,14 +61,14 @@ class Receipts(MethodView):
     @blp.response(200)
     def get(self, args):
         """List receipts (ASNs sent down by the centre and blind ones), open first."""
-        return {"receipts": _read(receiving_queries.receipts, args.get("status"))}
+        return {"receipts": read_query(receiving_queries.receipts, args.get("status"))}
 
     @blp.arguments(BlindReceiptV1Schema)
     @blp.response(201)
     def post(self, body):
         """Start a blind receipt (goods with no ASN) under the id the device chose."""
-        return answer(services().bus.handle(StartBlindReceipt(body["receipt_id"], body["supplier"], *_who(),
-                                                              body["op_id"])))
+        return answer(services().bus.handle(StartBlindReceipt(body["receipt_id"], body["supplier"],
+                                                              *picker_and_device(), body["op_id"])))
 
 
 @blp.route("/receipts/<receipt_id>")
@@ -86,7 +76,7 @@ class ReceiptDetail(MethodView):
     @blp.response(200)
     def get(self, receipt_id):
         """Show one receipt: expected lines with their barcodes and tracking, pallets, arrivals, putaways."""
-        receipt = _read(receiving_queries.receipt_detail, receipt_id)
+        receipt = read_query(receiving_queries.receipt_detail, receipt_id)
         if receipt is None:
             raise UnknownReceipt(receipt_id)
         return receipt
@@ -98,7 +88,7 @@ class Pallets(MethodView):
     @blp.response(201)
     def post(self, body, receipt_id):
         """Receive a whole pallet of the ASN by its SSCC."""
-        return answer(services().bus.handle(ReceivePallet(receipt_id, body["sscc"], *_who(), body["op_id"],
+        return answer(services().bus.handle(ReceivePallet(receipt_id, body["sscc"], *picker_and_device(), body["op_id"],
                                                           body.get("scanned_at", ""))))
 
 
@@ -109,7 +99,7 @@ class Items(MethodView):
     def post(self, body, receipt_id):
         """Count scanned items in, in good condition or damaged; over the ASN needs a reason."""
         return answer(services().bus.handle(ReceiveItems(
-            receipt_id, body["barcode"], body["qty"], *_who(), body["op_id"], body["lot"], body["expiry"],
+            receipt_id, body["barcode"], body["qty"], *picker_and_device(), body["op_id"], body["lot"], body["expiry"],
             body["condition"], body["reason"].strip(), body.get("scanned_at", ""))))
 
 
@@ -119,7 +109,7 @@ class Close(MethodView):
     @blp.response(200)
     def post(self, body, receipt_id):
         """Close the receipt: differences from the ASN become exceptions for the site lead."""
-        return answer(services().bus.handle(CloseReceipt(receipt_id, *_who(), body["op_id"])))
+        return answer(services().bus.handle(CloseReceipt(receipt_id, *picker_and_device(), body["op_id"])))
 
 
 @blp.route("/putaway-tasks")
@@ -128,7 +118,7 @@ class PutawayTasks(MethodView):
     @blp.response(200)
     def get(self, args):
         """List open putaway tasks (of one receipt, if given) with the suggested location's label."""
-        return {"tasks": _read(receiving_queries.putaway_tasks, args.get("receipt_id"))}
+        return {"tasks": read_query(receiving_queries.putaway_tasks, args.get("receipt_id"))}
 
 
 @blp.route("/putaway-tasks/<task_id>")
@@ -136,7 +126,7 @@ class PutawayTaskDetail(MethodView):
     @blp.response(200)
     def get(self, task_id):
         """Show one putaway task."""
-        task = _read(receiving_queries.putaway_task, task_id)
+        task = read_query(receiving_queries.putaway_task, task_id)
         if task is None:
             raise UnknownPutawayTask(task_id)
         return task
@@ -148,6 +138,6 @@ class ConfirmPutawayView(MethodView):
     @blp.response(200)
     def post(self, body, task_id):
         """Scan the location the goods were put at; another than suggested needs a reason."""
-        return answer(services().bus.handle(ConfirmPutaway(task_id, body["location_barcode"], *_who(),
+        return answer(services().bus.handle(ConfirmPutaway(task_id, body["location_barcode"], *picker_and_device(),
                                                            body["op_id"], body["reason"].strip(),
                                                            body.get("scanned_at", ""))))

@@ -1,5 +1,4 @@
 """Customer returns on the handheld: open a return (announced by the centre or not), count items in, close."""
-from flask import g
 from flask.views import MethodView
 from marshmallow import fields, validate
 
@@ -7,10 +6,9 @@ from edge.adapters import return_queries
 from edge.domain.returns import CONDITIONS
 from edge.service.return_commands import CloseReturn, ReturnItems, StartReturn
 from edge.service.returns import UnknownReturn
-from sync.sqlite_store import read_connection
 
 from ..schemas import BARCODE, CODE, StrictInt, _Op, _Strict
-from . import answer, services, signed_in_blueprint
+from . import answer, picker_and_device, read_query, services, signed_in_blueprint
 
 blp = signed_in_blueprint("returns", __name__, "Customer returns against shipped orders")
 EXPIRY = validate.Regexp(r"^(\d{6})?$", error="expiry is GS1 AI 17 as printed: YYMMDD")
@@ -41,14 +39,6 @@ class ReturnItemsV1Schema(_Op):
     scanned_at = fields.AwareDateTime(format="iso")
 
 
-def _read(query, *args):
-    with read_connection(services().db_path) as conn:
-        return query(conn, *args)
-
-
-def _who() -> tuple[str, str]:
-    return g.picker["badge"], g.picker["device_id"]
-
 
 @blp.route("/returns")
 class Returns(MethodView):
@@ -56,13 +46,13 @@ class Returns(MethodView):
     @blp.response(200)
     def get(self, args):
         """List customer returns (announced by the centre, or opened at the desk), open first."""
-        return {"returns": _read(return_queries.returns, args.get("status"))}
+        return {"returns": read_query(return_queries.returns, args.get("status"))}
 
     @blp.arguments(StartReturnV1Schema)
     @blp.response(201)
     def post(self, body):
         """Open a return the centre did not announce, against an order this site shipped."""
-        return answer(services().bus.handle(StartReturn(body["return_id"], body["order_id"], *_who(),
+        return answer(services().bus.handle(StartReturn(body["return_id"], body["order_id"], *picker_and_device(),
                                                         body["op_id"])))
 
 
@@ -71,7 +61,7 @@ class ReturnDetail(MethodView):
     @blp.response(200)
     def get(self, return_id):
         """Show one return: the order's shipped lines with barcodes and restock locations, what came back."""
-        found = _read(return_queries.return_detail, return_id)
+        found = read_query(return_queries.return_detail, return_id)
         if found is None:
             raise UnknownReturn(return_id)
         return found
@@ -84,9 +74,9 @@ class ReturnItemsView(MethodView):
     def post(self, body, return_id):
         """Count returned items in: restock (to a location), quarantine, or scrap with a reason."""
         return answer(services().bus.handle(ReturnItems(
-            return_id, body["barcode"], body["qty"], body["condition"], *_who(), body["op_id"], body["lot"],
-            body["expiry"], body["reason"].strip(), body["location_barcode"].strip(), body["location_reason"].strip(),
-            body.get("scanned_at", ""))))
+            return_id, body["barcode"], body["qty"], body["condition"], *picker_and_device(), body["op_id"],
+            body["lot"], body["expiry"], body["reason"].strip(), body["location_barcode"].strip(),
+            body["location_reason"].strip(), body.get("scanned_at", ""))))
 
 
 @blp.route("/returns/<return_id>/close")
@@ -95,7 +85,7 @@ class CloseReturnView(MethodView):
     @blp.response(200)
     def post(self, body, return_id):
         """Close the return; what came back goes up to the centre, differences from the RMA to the site lead."""
-        return answer(services().bus.handle(CloseReturn(return_id, *_who(), body["op_id"])))
+        return answer(services().bus.handle(CloseReturn(return_id, *picker_and_device(), body["op_id"])))
 
 
 @blp.route("/returnable-orders/<order_id>")
@@ -103,4 +93,4 @@ class ReturnableOrder(MethodView):
     @blp.response(200)
     def get(self, order_id):
         """Show a shipped order's lines and what already came back, before opening a return against it."""
-        return _read(return_queries.order_to_return, order_id)
+        return read_query(return_queries.order_to_return, order_id)
