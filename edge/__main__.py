@@ -58,8 +58,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--secure-cookies", action="store_true",
                        help="mark dashboard cookies Secure (set it when a TLS proxy serves the edge over https)")
     serve.add_argument("--workers", type=int, default=1, metavar="N",
-                       help="HTTP worker processes: 1 serves with waitress in this process; 2 or more serve with "
-                            "gunicorn and run sync and the print queue in a separate site agent (default: %(default)s)")
+                       help="processes serving the site: 1 serves everything in this process (waitress); N of 2 or "
+                            "more run a site agent (sync, printing and the handheld's writes) and N-1 HTTP worker "
+                            "processes (granian); 2 suits a 2-core edge (default: %(default)s)")
     agent = commands.add_parser("agent", help="run only sync and the print queue (serve --workers starts it)",
                                 description="The site agent: sync with the centre and drain the print queue while "
                                             "HTTP worker processes serve the API. serve --workers N starts it.",
@@ -181,9 +182,10 @@ SYNC_FLAGS = ("site", "db", "mqtt_url", "resend_after", "devices", "mqtt_usernam
 
 
 def serve_with_workers(args: argparse.Namespace) -> int:
-    """Serve HTTP from gunicorn workers; sync and the print queue run in one site agent process beside them."""
-    from edge.bootstrap import prepare_site, worker_app_factory
-    from edge.serving import EdgeWorkers, start_agent, stop_agent
+    """Serve HTTP from granian worker processes; sync, printing and the handheld's writes run in one site agent."""
+    from edge.bootstrap import prepare_site
+    from edge.adapters.command_writer import WRITER_ENV, new_writer_settings
+    from edge.serving import serve_workers, start_agent, stop_agent
 
     prepare_site(args.site, args.db, args.seed, args.devices)  # once, before any worker or the agent starts
     agent_args = []
@@ -191,19 +193,19 @@ def serve_with_workers(args: argparse.Namespace) -> int:
         value = getattr(args, flag)
         if value is not None:
             agent_args += ["--" + flag.replace("_", "-"), str(value)]
+    writer = new_writer_settings()
+    os.environ[WRITER_ENV] = json.dumps(writer)  # the agent serves hot commands to the workers on it
     agent = start_agent(agent_args)
-    factory = worker_app_factory(args.site, args.db, device_auth=args.device_auth, lease_minutes=args.lease_minutes,
-                                 devices_path=args.devices, secure_cookies=args.secure_cookies,
-                                 outbox_budget_mb=args.outbox_budget_mb)
-    log.info("edge %s serving on http://%s:%s with %d workers", args.site, args.host, args.port, args.workers)
-    arbiter = os.getpid()
+    settings = {"command_writer": writer, "site_id": args.site, "db_path": args.db, "device_auth": args.device_auth,
+                "lease_minutes": args.lease_minutes, "devices_path": args.devices,
+                "secure_cookies": args.secure_cookies, "outbox_budget_mb": args.outbox_budget_mb}
+    log.info("edge %s serving on http://%s:%s: %d HTTP worker process(es) and the site agent", args.site, args.host,
+             args.port, args.workers - 1)
+    serving = os.getpid()
     try:
-        EdgeWorkers(factory, args.host, args.port, args.workers).run()
-    except SystemExit as end:  # gunicorn's arbiter exits the process when it halts
-        return int(end.code or 0)
+        serve_workers(settings, args.host, args.port, http_processes=args.workers - 1)
     finally:
-        # Workers are forks that leave through here too (a restart, a shutdown): only the arbiter owns the agent.
-        if os.getpid() == arbiter:
+        if os.getpid() == serving:  # only the serving process owns the agent, never a worker leaving
             stop_agent(agent)
             log.info("edge %s stopped", args.site)
     return 0

@@ -5,6 +5,7 @@ from datetime import datetime, timezone
 from flask import Flask
 
 from edge.adapters.central_inbox import apply_command
+from edge.adapters.command_writer import CommandWriter, WriterClient
 from edge.adapters.group_commit import GroupCommit
 from edge.adapters.migrations import init_database
 from edge.adapters.seed_file import SeedFileError, load_seed_file
@@ -16,7 +17,7 @@ from edge.devices.print_worker import PrintQueueWorker
 from edge.devices.registry import DeviceConfig, RegistryError, load_device_config
 from edge.service.commands import CreateEnrolmentCode, RevokeDevice, SeedSite
 from edge.service.count_commands import SetPickFaces
-from edge.service.messagebus import MessageBus
+from edge.service.messagebus import HANDLERS, MessageBus
 from protocols.labels import LabelError
 from sync.outbox_budget import OutboxPruner
 from sync.site_endpoint import SiteSyncEndpoint
@@ -25,24 +26,40 @@ from sync.sqlite_store import write_transaction
 log = logging.getLogger(__name__)
 
 
+def hot_command_job(devices: DeviceConfig | None = None):
+    """Return job(handler, cmd, db): one hot command in its own savepoint of a shared (group) transaction."""
+    site: list[str] = []
+
+    def job(handler, cmd, db):
+        if not site:
+            site.append(db.execute("SELECT site_id FROM site_meta WHERE id = 1").fetchone()[0])
+        return handler(cmd, SqliteUnitOfWork(db=db, savepoint=True, devices=devices, site_id=site[0]))
+    return job
+
+
 def build_bus(db_path: str, on_commit=lambda: None, devices: DeviceConfig | None = None,
-              group_commit: bool = False) -> MessageBus:
+              group_commit: bool = False, writer: dict | None = None) -> MessageBus:
     """Build the message bus over the site database; on_commit runs after every committed write.
 
-    With group_commit the handheld's hot commands waiting for the writer share one transaction (GroupCommit).
+    With group_commit the handheld's hot commands waiting for the writer share one transaction (GroupCommit); with
+    `writer` settings (an HTTP worker of `serve --workers`) they go to the site agent's command writer first.
     """
     run_grouped = None
     if group_commit:
-        group, site = GroupCommit(db_path, on_commit), []
-
-        def job(handler, cmd, db):
-            if not site:
-                site.append(db.execute("SELECT site_id FROM site_meta WHERE id = 1").fetchone()[0])
-            return handler(cmd, SqliteUnitOfWork(db=db, savepoint=True, devices=devices, site_id=site[0]))
+        group, job = GroupCommit(db_path, on_commit), hot_command_job(devices)
 
         def run_grouped(handler, cmd):
             return group.run(lambda db: job(handler, cmd, db))
+        if writer is not None:
+            run_grouped = WriterClient(writer, run_grouped).run
     return MessageBus(lambda: SqliteUnitOfWork(db_path, on_commit=on_commit, devices=devices), run_grouped)
+
+
+def start_command_writer(db_path: str, settings: dict, devices: DeviceConfig | None = None,
+                         on_commit=lambda: None) -> CommandWriter:
+    """Serve the HTTP workers' hot commands from this process (the site agent of `serve --workers`)."""
+    job = hot_command_job(devices)
+    return CommandWriter(settings, db_path, lambda cmd, db: job(HANDLERS[type(cmd)], cmd, db), on_commit).start()
 
 
 def load_site_devices(path: str, site_id: str, db_path: str) -> DeviceConfig:
@@ -118,7 +135,8 @@ def worker_app_factory(site_id: str, db_path: str, **options):
                            "LEASE_MINUTES": options.get("lease_minutes", 30.0),
                            "DEVICE_CONFIG": options.get("devices_path"),
                            "SESSION_COOKIE_SECURE": options.get("secure_cookies", False),
-                           "OUTBOX_BUDGET_MB": options.get("outbox_budget_mb"), "SYNC": SharedSiteSync(db_path)})
+                           "OUTBOX_BUDGET_MB": options.get("outbox_budget_mb"), "SYNC": SharedSiteSync(db_path),
+                           "COMMAND_WRITER": options.get("command_writer")})
     return build
 
 

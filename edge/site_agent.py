@@ -1,8 +1,9 @@
 """The site agent: the one process that owns sync and the print queue when HTTP runs in several worker processes.
 
-`wes-edge serve --workers N` starts it next to the gunicorn workers. It watches the database for commits made by
-the workers (they cannot nudge it), publishes its link state for their health answers, prunes old acked outbox rows,
-logs outbox budget alarms, and drains the print queue.
+`wes-edge serve --workers N` starts it next to the HTTP workers. It runs the handheld's hot commands for them
+(edge/adapters/command_writer.py), watches the database for the workers' other commits (they cannot nudge it),
+publishes its link state for their health answers, prunes old acked outbox rows, logs outbox budget alarms, and
+drains the print queue.
 """
 import logging
 import threading
@@ -10,6 +11,7 @@ import time
 from dataclasses import dataclass, field
 
 from edge.adapters.central_inbox import apply_command
+from edge.adapters.command_writer import writer_settings_from_env
 from edge.adapters.migrations import init_database
 from edge.devices.dispatcher import PrintDispatcher
 from edge.devices.print_worker import PrintQueueWorker
@@ -40,7 +42,7 @@ def run_site_agent(site_id: str, db_path: str, mqtt_url: str, stop: threading.Ev
                    outbox_budget_mb: float = 1024.0, outbox_retention_hours: float = 168.0,
                    devices_path: str | None = None) -> None:
     """Run sync (and the print queue with a devices config) until `stop` is set."""
-    from edge.bootstrap import load_site_devices
+    from edge.bootstrap import load_site_devices, start_command_writer
 
     init_database(db_path, site_id)
     endpoint = SiteSyncEndpoint(db_path, site_id, mqtt_url, apply_command, resend_after=resend_after,
@@ -49,16 +51,21 @@ def run_site_agent(site_id: str, db_path: str, mqtt_url: str, stop: threading.Ev
     endpoint.link.add_pump(LinkStatusPublisher(endpoint))
     endpoint.link.add_pump(OutboxPruner(db_path, outbox_retention_hours))
     endpoint.link.add_pump(OutboxBudget(db_path, int(outbox_budget_mb * MB)).level)
-    printer = None
-    if devices_path:
-        printer = PrintQueueWorker(PrintDispatcher(db_path, load_site_devices(devices_path, site_id, db_path)))
+    printer = writer = None
+    devices = load_site_devices(devices_path, site_id, db_path) if devices_path else None
+    if devices is not None:
+        printer = PrintQueueWorker(PrintDispatcher(db_path, devices))
     endpoint.start()
     if printer is not None:
         printer.start()
-    log.info("site agent for %s running", site_id)
+    if (writer_settings := writer_settings_from_env()) is not None:
+        writer = start_command_writer(db_path, writer_settings, devices, on_commit=endpoint.nudge)
+    log.info("site agent for %s running%s", site_id, " (command writer on)" if writer else "")
     try:
         stop.wait()
     finally:
+        if writer is not None:
+            writer.stop()
         if printer is not None:
             printer.stop()
         endpoint.stop()

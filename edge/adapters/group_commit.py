@@ -17,7 +17,7 @@ T = TypeVar("T")
 MAX_BATCH = 64  # bounds how long the last job of a batch waits for the first
 
 
-class _Slot:
+class Slot:
     __slots__ = ("job", "result", "error", "done")
 
     def __init__(self, job: Callable[[Database], object]):
@@ -29,7 +29,7 @@ class GroupCommit:
 
     def __init__(self, db_path: str, on_commit: Callable[[], None] = lambda: None, max_batch: int = MAX_BATCH):
         self.db_path, self.on_commit, self.max_batch = db_path, on_commit, max_batch
-        self._queue: list[_Slot] = []
+        self._queue: list[Slot] = []
         self._queue_guard = threading.Lock()
         # Guards `_leading`; waiters sleep on it. A committed job's thread wakes at once (notify_all after each
         # batch) instead of queueing for a leader lock that the next batch's leader holds through its own commit.
@@ -38,7 +38,7 @@ class GroupCommit:
 
     def run(self, job: Callable[[Database], T]) -> T:
         """Queue the job, lead a batch if nobody else is, and return its result once it is committed."""
-        slot = _Slot(job)
+        slot = Slot(job)
         with self._queue_guard:
             self._queue.append(slot)
         while True:
@@ -59,32 +59,52 @@ class GroupCommit:
         return slot.result
 
     def _lead(self) -> None:
-        batch: list[_Slot] = []
+        def take() -> list[Slot]:
+            with self._queue_guard:  # taken once the lock is ours: whoever queued meanwhile comes along
+                batch, self._queue = self._queue[:self.max_batch], self._queue[self.max_batch:]
+            return batch
+
+        def take_all_on_failure() -> list[Slot]:  # failed before taking a batch: the waiting ones hear it now
+            with self._queue_guard:
+                batch, self._queue = self._queue, []
+            return batch
+
+        batch, committed = commit_batch(self.db_path, take, take_all_on_failure)
         try:
-            with pooled_connection(self.db_path) as conn, writer_lock(self.db_path):
-                with self._queue_guard:  # taken once the lock is ours: whoever queued meanwhile comes along
-                    batch, self._queue = self._queue[:self.max_batch], self._queue[self.max_batch:]
-                conn.execute("BEGIN IMMEDIATE")
-                try:
-                    db = as_database(conn)
-                    for slot in batch:
-                        try:
-                            slot.result = slot.job(db)
-                        except Exception as err:  # noqa: BLE001 - handed to the slot's own thread to raise
-                            slot.error = err
-                    conn.execute("COMMIT")
-                finally:
-                    if conn.in_transaction:
-                        conn.execute("ROLLBACK")
-        except Exception as err:  # noqa: BLE001 - nothing of the batch was kept: every request hears why
-            if not batch:  # failed before taking it (no connection, no lock): the waiting ones hear it now
-                with self._queue_guard:
-                    batch, self._queue = self._queue, []
-            for slot in batch:
-                slot.result, slot.error = None, err
-        else:
-            if batch:
+            if committed and batch:
                 self.on_commit()
         finally:
             for slot in batch:
                 slot.done = True
+
+
+def commit_batch(db_path: str, take: Callable[[], list[Slot]],
+                 take_on_failure: Callable[[], list[Slot]] = list) -> tuple[list[Slot], bool]:
+    """Take the writer lock, run the slots `take()` gives in one transaction (a savepoint each), commit once.
+
+    Each slot gets its result or its own error; if the transaction itself fails, every slot gets that error.
+    Returns the slots run (those of take_on_failure() when nothing could start) and whether the commit happened.
+    """
+    batch: list[Slot] = []
+    try:
+        with pooled_connection(db_path) as conn, writer_lock(db_path):
+            batch = take()
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                db = as_database(conn)
+                for slot in batch:
+                    try:
+                        slot.result = slot.job(db)
+                    except Exception as err:  # noqa: BLE001 - handed to the slot's own caller to raise
+                        slot.error = err
+                conn.execute("COMMIT")
+            finally:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+    except Exception as err:  # noqa: BLE001 - nothing of the batch was kept: every request hears why
+        if not batch:
+            batch = take_on_failure()
+        for slot in batch:
+            slot.result, slot.error = None, err
+        return batch, False
+    return batch, True

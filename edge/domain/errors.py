@@ -10,6 +10,18 @@ class DomainError(Exception):
         super().__init__(message)
         self.message = message
 
+    def __reduce__(self):
+        # Subclasses take their own arguments, so the default (cls(*args)) cannot rebuild them; the state can.
+        return _rebuild_refusal, (type(self), self.args, self.__dict__)
+
+
+def _rebuild_refusal(cls: type, args: tuple, state: dict) -> DomainError:
+    """Rebuild a refusal from its class, args and attributes (what a writer process hands back)."""
+    refusal = cls.__new__(cls)
+    refusal.args = args
+    refusal.__dict__.update(state)
+    return refusal
+
 
 class CountedRefusal(DomainError):
     """Refuse a scan but keep a record of it: the refusal itself is a fact worth counting."""

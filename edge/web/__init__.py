@@ -31,6 +31,7 @@ def create_app(config: dict, bus: MessageBus | None = None) -> Flask:
     downloaded tasks stay leased. DEVICE_CONFIG (a devices JSON path) turns on SSCCs and labels at packing.
     GROUP_COMMIT (default on) lets concurrent pick-flow writes share one commit; HANDHELD_FAST_LANE (default on)
     answers plain next-task, location-scan and pick calls without Flask's request machinery (api/fast_lane.py).
+    COMMAND_WRITER (settings from `serve --workers`) sends those hot commands to the site agent's command writer.
     """
     from edge.adapters.migrations import init_database
     from edge.bootstrap import build_bus, load_site_devices
@@ -60,7 +61,7 @@ def create_app(config: dict, bus: MessageBus | None = None) -> Flask:
         devices = LiveDeviceRegistry(config["DEVICE_CONFIG"], devices)
     if bus is None:
         bus = build_bus(db_path, on_commit=sync.nudge if sync is not None else lambda: None, devices=devices,
-                        group_commit=config.get("GROUP_COMMIT", True))
+                        group_commit=config.get("GROUP_COMMIT", True), writer=config.get("COMMAND_WRITER"))
     app.extensions["wes_edge"] = EdgeServices(bus, db_path, site_id, sync, devices)
     api = EdgeApi(app)
     # Registered after EdgeApi so our shape wins over flask-smorest's default error handler.

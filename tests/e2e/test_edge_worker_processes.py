@@ -1,4 +1,6 @@
-"""The edge served by several gunicorn workers with one site agent: picks made in any worker reach the centre."""
+"""The edge served by two HTTP worker processes and the site agent: picks made in any worker reach the centre."""
+import re
+
 from deploy.mosquitto import free_port
 from deploy.processes import SAMPLE_DIR, ServiceProcess, http_json
 
@@ -9,7 +11,7 @@ def test_worker_processes_serve_the_floor_and_the_agent_syncs_every_event(tmp_pa
     net = Network(tmp_path, broker)
     net.edge = ServiceProcess("edge", [
         "--site", SITE, "--db", str(tmp_path / f"edge-{SITE}.db"), "--mqtt-url", broker.url,
-        "--seed", str(SAMPLE_DIR / f"{SITE}.json"), "--resend-after", "2", "--workers", "2"],
+        "--seed", str(SAMPLE_DIR / f"{SITE}.json"), "--resend-after", "2", "--workers", "3"],
         free_port(), tmp_path / f"edge-{SITE}.log")
     net.start()
     try:
@@ -26,3 +28,5 @@ def test_worker_processes_serve_the_floor_and_the_agent_syncs_every_event(tmp_pa
         assert health["agent_running"] is True and health["lag_events"] == 0
     finally:
         net.stop()
+    ran = re.search(r"command writer ran (\d+) commands", (tmp_path / f"edge-{SITE}.log").read_text())
+    assert ran and int(ran.group(1)) >= 6  # next task, scans and picks went through the agent's writer

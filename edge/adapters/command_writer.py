@@ -1,0 +1,190 @@
+"""The command writer: one thread runs the handheld's hot commands for every HTTP worker process of a site.
+
+With several worker processes each ran its own group commit, and the leader holding the site's writer lock shared
+its interpreter with its process's other request threads: under load it waited for them about a quarter of the time
+it held the lock, and the lock, held nearly all the time, was what capped confirms per second. Here the workers send
+each hot command over a local socket (authenticated with a key the serving process gave both sides) and wait; one
+thread, in the site agent, takes everything that has arrived, runs it as one group commit and answers each.
+
+If the writer cannot be reached or does not answer, a worker runs the command itself (its own group commit): the
+writer lock orders both, and the hot commands are idempotent (an op_id, or "your unfinished task first"), so a
+command sent again after a lost answer is answered as a replay, never applied twice.
+"""
+import json
+import logging
+import os
+import secrets
+import threading
+import time
+from multiprocessing import AuthenticationError
+from multiprocessing.connection import Client, Connection, Listener, wait
+from typing import Callable
+
+from edge.service.messagebus import GROUP_COMMITTED
+
+from .group_commit import Slot, commit_batch
+
+log = logging.getLogger(__name__)
+
+WRITER_ENV = "WES_EDGE_COMMAND_WRITER"  # {"address": ..., "key": hex}: set by `serve --workers` for its children
+ANSWER_TIMEOUT_S = 30.0
+RECONNECT_AFTER_S = 1.0
+
+
+def new_writer_settings() -> dict:
+    """Pick a private socket address (Linux abstract namespace: no file left behind) and a random key."""
+    return {"address": f"\0wes-edge-writer-{secrets.token_hex(8)}", "key": secrets.token_hex(32)}
+
+
+def writer_settings_from_env() -> dict | None:
+    text = os.environ.get(WRITER_ENV)
+    return json.loads(text) if text else None
+
+
+class CommandWriter:
+    """Serve hot commands from worker processes: `run_job(cmd, db)` runs one inside the shared transaction."""
+
+    def __init__(self, settings: dict, db_path: str, run_job: Callable[[object, object], object],
+                 on_commit: Callable[[], None] = lambda: None):
+        self.db_path, self.run_job, self.on_commit = db_path, run_job, on_commit
+        self._listener = Listener(settings["address"], "AF_UNIX", authkey=bytes.fromhex(settings["key"]))
+        self._conns: list[Connection] = []
+        self._guard = threading.Lock()
+        self._wake_read, self._wake_write = os.pipe()
+        self._stopping = threading.Event()
+        self._threads = [threading.Thread(target=self._accept, name="writer-accept", daemon=True),
+                         threading.Thread(target=self._serve, name="command-writer", daemon=True)]
+        self.commands = self.batches = 0  # run so far, and the seconds spent running them (figures for people)
+        self.busy_s = self.cpu_s = 0.0
+
+    def start(self) -> "CommandWriter":
+        for thread in self._threads:
+            thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stopping.set()
+        os.write(self._wake_write, b"x")
+        self._listener.close()  # ends accept()
+        self._threads[1].join(timeout=10)
+        log.info("command writer ran %d commands in %d group commits, %.1f s (%.1f s of CPU)", self.commands,
+                 self.batches, self.busy_s, self.cpu_s)
+        with self._guard:
+            for conn in self._conns:
+                conn.close()
+
+    def _accept(self) -> None:
+        while not self._stopping.is_set():
+            try:
+                conn = self._listener.accept()  # checks the caller's key before anything is read
+            except (OSError, EOFError, AuthenticationError) as err:
+                if self._stopping.is_set():
+                    return
+                log.warning("command writer refused a caller (%s)", err or type(err).__name__)
+                continue
+            with self._guard:
+                self._conns.append(conn)
+            os.write(self._wake_write, b"x")
+
+    def _serve(self) -> None:
+        while not self._stopping.is_set():
+            with self._guard:
+                conns = list(self._conns)
+            ready = wait([*conns, self._wake_read], timeout=1.0)
+            asked: list[tuple[Connection, Slot]] = []
+            for source in ready:
+                if source == self._wake_read:
+                    os.read(self._wake_read, 4096)
+                    continue
+                slot = self._receive(source)
+                if slot is not None:
+                    asked.append((source, slot))
+            if asked:
+                self._run([slot for _, slot in asked])
+                for conn, slot in asked:
+                    self._answer(conn, slot)
+
+    def _receive(self, conn: Connection) -> Slot | None:
+        try:
+            cmd = conn.recv()
+        except (EOFError, OSError):  # the worker (or its thread) went away
+            self._drop(conn)
+            return None
+        if type(cmd) not in GROUP_COMMITTED:
+            slot = Slot(None)
+            slot.error = TypeError(f"the command writer runs only the handheld's hot commands, not {type(cmd).__name__}")
+            slot.done = True
+            return slot
+        return Slot(lambda db: self.run_job(cmd, db))
+
+    def _run(self, slots: list[Slot]) -> None:
+        todo = [slot for slot in slots if not slot.done]
+        if todo:
+            started, cpu = time.perf_counter(), time.thread_time()
+            _, committed = commit_batch(self.db_path, lambda: todo)
+            self.busy_s += time.perf_counter() - started
+            self.cpu_s += time.thread_time() - cpu
+            self.commands, self.batches = self.commands + len(todo), self.batches + 1
+            if committed:
+                self.on_commit()
+
+    def _answer(self, conn: Connection, slot: Slot) -> None:
+        try:
+            try:
+                conn.send(("error", slot.error) if slot.error is not None else ("ok", slot.result))
+            except Exception as err:  # noqa: BLE001 - an answer that cannot travel: say what it was instead
+                if isinstance(err, OSError):
+                    raise
+                conn.send(("error", RuntimeError(f"command writer could not send its answer: {err!r}")))
+        except OSError:
+            self._drop(conn)
+
+    def _drop(self, conn: Connection) -> None:
+        with self._guard:
+            if conn in self._conns:
+                self._conns.remove(conn)
+        conn.close()
+
+
+class WriterClient:
+    """A worker's side: run(handler, cmd) through the writer, or locally through `fallback` if it is unreachable."""
+
+    def __init__(self, settings: dict, fallback: Callable[[Callable, object], object]):
+        self.address, self.key, self.fallback = settings["address"], bytes.fromhex(settings["key"]), fallback
+        self._local = threading.local()
+        self.local_runs = 0  # commands run here because the writer was not reachable (a figure for people)
+
+    def run(self, handler: Callable, cmd):
+        conn = self._connection()
+        if conn is not None:
+            try:
+                conn.send(cmd)
+                if not conn.poll(ANSWER_TIMEOUT_S):
+                    raise TimeoutError("no answer from the command writer")
+                status, value = conn.recv()
+            except (OSError, EOFError) as err:  # TimeoutError is an OSError
+                log.warning("command writer unreachable (%s): running the command in this worker", err)
+                self._forget(conn)
+            else:
+                if status == "error":
+                    raise value
+                return value
+        self.local_runs += 1
+        return self.fallback(handler, cmd)
+
+    def _connection(self) -> Connection | None:
+        local = self._local
+        conn = getattr(local, "conn", None)
+        if conn is None and time.monotonic() >= getattr(local, "retry_at", 0.0):
+            try:
+                conn = local.conn = Client(self.address, "AF_UNIX", authkey=self.key)
+            except (OSError, EOFError, AuthenticationError) as err:
+                log.warning("command writer unreachable (%s): running hot commands in this worker",
+                            err or type(err).__name__)
+                local.retry_at = time.monotonic() + RECONNECT_AFTER_S
+        return conn
+
+    def _forget(self, conn: Connection) -> None:
+        conn.close()
+        self._local.conn = None
+        self._local.retry_at = time.monotonic() + RECONNECT_AFTER_S

@@ -1,0 +1,108 @@
+"""The command writer: hot handheld commands from worker processes run in one writer, answered exactly as at home.
+
+The writer runs on a thread here, over the same local socket, key and pickling as in the site agent; the app is the
+HTTP workers' app (COMMAND_WRITER set). A second app runs the same walk on a copy of the database without it.
+"""
+import logging
+import sqlite3
+
+import pytest
+
+from conftest import outbox, stock
+from edge.adapters.command_writer import WriterClient, new_writer_settings
+from edge.bootstrap import start_command_writer
+from edge.service.commands import SignIn
+from edge.web import create_app
+from handheld_walk_support import OPS, refused, walk
+
+
+def copy_of(db_path: str, tmp_path) -> str:
+    path = str(tmp_path / "plain.db")
+    source, copy = sqlite3.connect(db_path), sqlite3.connect(path)
+    source.backup(copy)  # WAL-safe copy
+    source.close()
+    copy.close()
+    return path
+
+
+def writer_client(app) -> WriterClient:
+    return app.extensions["wes_edge"].bus.run_grouped.__self__
+
+
+@pytest.fixture
+def allocated(db_path, centre, tmp_path) -> str:
+    centre.allocate("SO-1", [("SKU-BLUE-MUG", 3), ("SKU-KETTLE", 1)])
+    return copy_of(db_path, tmp_path)
+
+
+def test_hot_commands_go_through_the_writer_and_are_answered_as_without_it(db_path, allocated, sync):
+    settings = new_writer_settings()
+    writer = start_command_writer(db_path, settings)
+    try:
+        config = {"SITE_ID": "DC01", "SYNC": sync, "TESTING": True}
+        app = create_app({**config, "DB_PATH": db_path, "COMMAND_WRITER": settings})
+        through_writer = walk(app.test_client(), db_path)
+        at_home = walk(create_app({**config, "DB_PATH": allocated}).test_client(), allocated)
+    finally:
+        writer.stop()
+    assert through_writer == at_home
+    assert writer.commands == 14 and writer.batches == 14  # every hot command the walk sent, one by one
+    assert writer_client(app).local_runs == 0
+    assert through_writer[2][3]["error"] == "wrong_location"  # a refusal crossed the socket with its own text
+    assert stock(db_path) == stock(allocated)
+    assert ([(e["type"], e["op_id"], e["data"]) for e in outbox(db_path)]
+            == [(e["type"], e["op_id"], e["data"]) for e in outbox(allocated)])
+    assert refused(db_path) == refused(allocated) == [(OPS[8], "lease_lost")]
+
+
+def test_without_a_writer_a_worker_runs_its_commands_itself(db_path, allocated, sync):
+    config = {"SITE_ID": "DC01", "SYNC": sync, "TESTING": True}
+    app = create_app({**config, "DB_PATH": db_path, "COMMAND_WRITER": new_writer_settings()})  # nobody listening
+    alone = walk(app.test_client(), db_path)
+    at_home = walk(create_app({**config, "DB_PATH": allocated}).test_client(), allocated)
+    assert alone == at_home
+    assert writer_client(app).local_runs == 14
+    assert stock(db_path) == stock(allocated)
+
+
+def test_a_caller_with_the_wrong_key_is_refused_and_runs_its_command_itself(db_path, allocated, sync, caplog):
+    settings = new_writer_settings()
+    writer = start_command_writer(db_path, settings)
+    try:
+        forged = {**settings, "key": new_writer_settings()["key"]}
+        app = create_app({"SITE_ID": "DC01", "SYNC": sync, "TESTING": True, "DB_PATH": db_path,
+                          "COMMAND_WRITER": forged})
+        with caplog.at_level(logging.WARNING):
+            seen = walk(app.test_client(), db_path)
+    finally:
+        writer.stop()
+    assert writer.commands == 0 and writer_client(app).local_runs == 14
+    assert seen[4][2] == 200  # the location scan went through, run in the worker
+    assert "command writer refused a caller" in caplog.text
+
+
+def test_the_writer_refuses_a_command_that_is_not_a_hot_one(db_path):
+    settings = new_writer_settings()
+    writer = start_command_writer(db_path, settings)
+    try:
+        client = WriterClient(settings, fallback=lambda handler, cmd: pytest.fail("ran locally"))
+        with pytest.raises(TypeError, match="only the handheld's hot commands, not SignIn"):
+            client.run(None, SignIn("BADGE-0001", "1234", "HH-01"))
+    finally:
+        writer.stop()
+    assert writer.commands == 0
+
+
+def test_a_writer_that_stops_leaves_the_workers_running_their_commands(db_path, allocated, sync):
+    settings = new_writer_settings()
+    writer = start_command_writer(db_path, settings)
+    app = create_app({"SITE_ID": "DC01", "SYNC": sync, "TESTING": True, "DB_PATH": db_path,
+                      "COMMAND_WRITER": settings, "DEVICE_AUTH": "optional"})
+    client = app.test_client()
+    session = client.post("/api/v1/sessions", json={"badge": "BADGE-0001", "pin": "1234", "device_id": "HH-01"})
+    headers = {"Authorization": f"Bearer {session.json['token']}"}
+    first = client.get("/api/v1/tasks/next", headers=headers).json["task"]
+    writer.stop()
+    again = client.get("/api/v1/tasks/next", headers=headers).json["task"]
+    assert again["task_id"] == first["task_id"]  # the unfinished task first, whoever runs the command
+    assert writer.commands == 1 and writer_client(app).local_runs == 1
