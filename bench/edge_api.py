@@ -1,6 +1,8 @@
 """Benchmark: simulated handhelds running the real pick flow against the edge served as in production.
 
-For each device count: confirms/s and p50/p95/p99 latency of pick confirmations, errors, and two correctness checks:
+For each device count, twice: devices sending as fast as answers come (the most the edge serves), then each device
+confirming `--pace` times a second on a steady timetable (`paced`: what a picker feels at that rate). Each run reports
+confirms/s and p50/p95/p99 latency of pick confirmations, errors, and two correctness checks:
 `drift` (locations whose stock is not initial stock minus the picks confirmed) and `double_applied` (op_ids, some
 replayed on purpose, sometimes concurrently, that were applied more than once). Prints one JSON line last.
 """
@@ -64,11 +66,17 @@ class Stats:
 
 
 class Device:
-    """A handheld with a signed-in picker doing next task → location scan → confirm each unit."""
+    """A handheld with a signed-in picker doing next task → location scan → confirm each unit.
 
-    def __init__(self, port: int, n: int, code: str, rng: random.Random, replay_share: float):
+    With `pace` (confirms per second) each confirm has its slot on a fixed timetable, as a picker scanning at a steady
+    rhythm; latency is counted from the slot, so a late answer also makes the next confirms late (no coordinated
+    omission). Without it the device sends its next call as soon as the last one is answered.
+    """
+
+    def __init__(self, port: int, n: int, code: str, rng: random.Random, replay_share: float, pace: float = 0.0):
         self.port, self.n, self.code, self.rng, self.replay_share = port, n, code, rng, replay_share
         self.device_id, self.badge = f"HH-{n:04d}", f"BADGE-{n:04d}"
+        self.interval, self.next_slot = (1.0 / pace if pace else 0.0), 0.0
 
     async def start(self) -> None:
         self.http = await Http(self.port).open()
@@ -84,6 +92,8 @@ class Device:
         self.twin.headers = self.http.headers
 
     async def work(self, until: float, stats: Stats) -> None:
+        if self.interval:  # devices start spread over one interval, not all at once
+            self.next_slot = time.perf_counter() + self.rng.random() * self.interval
         while time.monotonic() < until:
             status, body, _ = await self.http.call("GET", "/api/v1/tasks/next")
             task = body.get("task") if status == 200 else None
@@ -105,6 +115,10 @@ class Device:
         body = {"op_id": str(uuid.uuid4()), "barcode": task["item_barcodes"][-1], "qty": 1}
         roll = self.rng.random()
         started = time.perf_counter()
+        if self.interval:
+            if self.next_slot > started:
+                await asyncio.sleep(self.next_slot - started)
+            started, self.next_slot = self.next_slot, self.next_slot + self.interval
         if roll < self.replay_share / 2:  # the same op sent twice at once, as after a Wi-Fi blip
             answers = await asyncio.gather(self.http.call("POST", path, body), self.twin.call("POST", path, body))
             stats.replays += 1
@@ -151,9 +165,9 @@ def percentile(values: list[float], share: float) -> float:
 
 
 async def run_level(port: int, server_pid: int, codes: list[str], first_device: int, count: int, seconds: float,
-                    replay_share: float, seed: int) -> Stats:
-    devices = [Device(port, first_device + i, codes[first_device + i - 1], random.Random(seed + i), replay_share)
-               for i in range(count)]
+                    replay_share: float, seed: int, pace: float = 0.0) -> Stats:
+    devices = [Device(port, first_device + i, codes[first_device + i - 1], random.Random(seed + i), replay_share,
+                      pace) for i in range(count)]
     for device in devices:  # sign in one by one: PIN checks are deliberately slow
         await device.start()
     picked: dict[str, int] = {}
@@ -171,51 +185,70 @@ async def run_level(port: int, server_pid: int, codes: list[str], first_device: 
     return stats
 
 
+def measure(edge: ServiceProcess, db_path: str, codes: list[str], first: int, count: int, args,
+            pace: float) -> dict:
+    """Run `count` devices (numbered from `first`) for the measured seconds; return the figures and the checks."""
+    before = stock_by_location(db_path)
+    stats = asyncio.run(run_level(edge.port, edge.process.pid, codes, first, count, args.seconds, args.replay_share,
+                                  count, pace))
+    after = stock_by_location(db_path)
+    drift = sum(1 for loc in before if before[loc] - after[loc] != stats.picked_by_location.get(loc, 0))
+    figures = {"confirms_per_s": round(stats.confirms / stats.elapsed),
+               "p50_ms": round(percentile(stats.latencies, 0.50), 2),
+               "p95_ms": round(percentile(stats.latencies, 0.95), 2),
+               "p99_ms": round(percentile(stats.latencies, 0.99), 2),
+               "errors": stats.errors, "drift": drift, "double_applied": double_applied_ops(db_path),
+               "replays": stats.replays, "replays_answered_as_replay": stats.replays_answered_as_replay,
+               "loadgen_cpu_cores": round(stats.loadgen_cpu / stats.elapsed, 2),
+               "server_cpu_cores": round(stats.server_cpu / stats.elapsed, 2),
+               "server_cpu_ms_per_confirm": round(1000 * stats.server_cpu / max(stats.confirms, 1), 2)}
+    if pace:
+        figures = {"offered_per_s": round(count * pace), **figures}
+    log.info("%d devices%s: %s", count, f" at {pace:g} confirms/s each" if pace else "", figures)
+    return figures
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="bench-edge_api", description=__doc__)
     parser.add_argument("--devices", default="10,50,100,200", help="device counts to run (default: %(default)s)")
     parser.add_argument("--seconds", type=float, default=10.0, help="measured seconds per device count")
     parser.add_argument("--orders", type=int, default=3000, help="orders released before the run")
     parser.add_argument("--replay-share", type=float, default=0.05, help="share of confirms sent twice")
+    parser.add_argument("--pace", type=float, default=20.0,
+                        help="also run each device count with every device confirming this many times a second on a "
+                             "steady timetable (0: only as fast as answers come; default: %(default)s)")
     parser.add_argument("--workers", type=int, default=2,
-                        help="wes-edge serve --workers: HTTP worker processes (1: waitress in one process)")
+                        help="wes-edge serve --workers: 2 or more = the site agent and N-1 HTTP worker processes "
+                             "(1: waitress in one process)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     counts = [int(c) for c in args.devices.split(",")]
+    runs = [(count, pace) for count in counts for pace in ((0.0, args.pace) if args.pace else (0.0,))]
+    pickers = sum(count for count, _ in runs)
     work = Path(tempfile.mkdtemp(prefix="wes-bench-edge-"))
     db_path = str(work / f"edge-{SITE}.db")
-    log.info("building a site with %d pickers and %d orders in %s", sum(counts), args.orders, work)
-    build_site(db_path, work, pickers=sum(counts), locations=1000, orders=args.orders, lines=4, qty=10)
-    codes = enrolment_codes(db_path, sum(counts))
-    results = {}
+    log.info("building a site with %d pickers and %d orders in %s", pickers, args.orders, work)
+    build_site(db_path, work, pickers=pickers, locations=1000, orders=args.orders, lines=4, qty=10)
+    codes = enrolment_codes(db_path, pickers)
+    results: dict[str, dict] = {}
     with MosquittoBroker(workdir=str(work / "mqtt")) as broker:
         edge = ServiceProcess("edge", ["--site", SITE, "--db", db_path, "--mqtt-url", broker.url,
                                        "--workers", str(args.workers)],
                               free_port(), work / "edge.log").start()
         try:
             first = 1
-            for count in counts:
-                before = stock_by_location(db_path)
-                stats = asyncio.run(run_level(edge.port, edge.process.pid, codes, first, count, args.seconds, args.replay_share, count))
+            for count, pace in runs:  # fresh devices and pickers for every run
+                figures = measure(edge, db_path, codes, first, count, args, pace)
                 first += count
-                after = stock_by_location(db_path)
-                drift = sum(1 for loc in before if before[loc] - after[loc] != stats.picked_by_location.get(loc, 0))
-                results[str(count)] = {"confirms_per_s": round(stats.confirms / stats.elapsed),
-                                       "p50_ms": round(percentile(stats.latencies, 0.50), 2),
-                                       "p95_ms": round(percentile(stats.latencies, 0.95), 2),
-                                       "p99_ms": round(percentile(stats.latencies, 0.99), 2),
-                                       "errors": stats.errors, "drift": drift,
-                                       "double_applied": double_applied_ops(db_path), "replays": stats.replays,
-                                       "replays_answered_as_replay": stats.replays_answered_as_replay,
-                                       "loadgen_cpu_cores": round(stats.loadgen_cpu / stats.elapsed, 2),
-                                       "server_cpu_cores": round(stats.server_cpu / stats.elapsed, 2),
-                                       "server_cpu_ms_per_confirm": round(1000 * stats.server_cpu
-                                                                          / max(stats.confirms, 1), 2)}
-                log.info("%d devices: %s", count, results[str(count)])
+                if pace:
+                    results[str(count)]["paced"] = figures
+                else:
+                    results[str(count)] = figures
         finally:
             edge.stop()
     print(json.dumps({"bench": "edge_api", "machine": f"{platform.machine()}, Python {platform.python_version()}",
-                      "server": f"wes-edge serve --workers {args.workers}", "devices": results}))
+                      "server": f"wes-edge serve --workers {args.workers}", "pace_per_device": args.pace,
+                      "devices": results}))
 
 
 if __name__ == "__main__":

@@ -87,6 +87,17 @@ class CommandWriter:
             os.write(self._wake_write, b"x")
 
     def _serve(self) -> None:
+        try:
+            self._serve_until_stopped()
+        except Exception:  # noqa: BLE001 - whatever it was, the workers must not wait for answers that never come
+            log.exception("command writer failed: the HTTP workers run their hot commands themselves from now on")
+            self._stopping.set()
+            self._listener.close()
+            with self._guard:
+                for conn in self._conns:
+                    conn.close()  # a worker waiting for its answer sees the end at once and runs the command
+
+    def _serve_until_stopped(self) -> None:
         while not self._stopping.is_set():
             with self._guard:
                 conns = list(self._conns)

@@ -106,3 +106,26 @@ def test_a_writer_that_stops_leaves_the_workers_running_their_commands(db_path, 
     again = client.get("/api/v1/tasks/next", headers=headers).json["task"]
     assert again["task_id"] == first["task_id"]  # the unfinished task first, whoever runs the command
     assert writer.commands == 1 and writer_client(app).local_runs == 1
+
+
+def test_a_writer_that_fails_closes_its_connections_so_workers_run_their_commands_at_once(db_path, allocated, sync,
+                                                                                           caplog):
+    def fail_after_commit():
+        raise RuntimeError("nudge failed")
+
+    settings = new_writer_settings()
+    writer = start_command_writer(db_path, settings, on_commit=fail_after_commit)
+    app = create_app({"SITE_ID": "DC01", "SYNC": sync, "TESTING": True, "DB_PATH": db_path,
+                      "COMMAND_WRITER": settings, "DEVICE_AUTH": "optional"})
+    client = app.test_client()
+    session = client.post("/api/v1/sessions", json={"badge": "BADGE-0001", "pin": "1234", "device_id": "HH-01"})
+    headers = {"Authorization": f"Bearer {session.json['token']}"}
+    with caplog.at_level(logging.WARNING):
+        task = client.get("/api/v1/tasks/next", headers=headers).json["task"]
+        scan = client.post(f"/api/v1/tasks/{task['task_id']}/location-scan", headers=headers,
+                           json={"op_id": OPS[0], "barcode": task["location_barcode"]})
+    writer.stop()
+    assert task["order_id"] == "SO-1" and scan.status_code == 200
+    assert writer.commands == 1  # committed there; its answer never came, so the worker ran it again: same task
+    assert writer_client(app).local_runs == 2
+    assert "command writer failed" in caplog.text
