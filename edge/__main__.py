@@ -63,7 +63,8 @@ def build_parser() -> argparse.ArgumentParser:
                             "processes (granian); 2 suits a 2-core edge (default: %(default)s)")
     agent = commands.add_parser("agent", help="run only sync and the print queue (serve --workers starts it)",
                                 description="The site agent: sync with the centre and drain the print queue while "
-                                            "HTTP worker processes serve the API. serve --workers N starts it.",
+                                            "HTTP worker processes serve the API; started by serve --workers N, it "
+                                            "also runs the handheld's hot writes for those workers.",
                                 allow_abbrev=False)
     add_sync_arguments(agent)
     user = commands.add_parser("add-user", help="create a dashboard login (lead, integrator, admin or picker)",
