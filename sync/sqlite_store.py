@@ -4,10 +4,11 @@ Connections and transactions live in sync/sqlite_connections.py; they are re-exp
 server imports them from this module.
 """
 import json
-import uuid
 from dataclasses import dataclass, field
 
 from sqlite_utils import Database, Migrations
+
+from protocols.messages.event_ids import new_event_id
 
 from .batch_codec import data_json
 from .shared_ingest_schema import SHARED_INGEST_TABLES
@@ -72,7 +73,7 @@ class OutgoingEvent:
     occurred_at: str = ""
     device_id: str | None = None
     op_id: str | None = None
-    event_id: str = field(default_factory=lambda: str(uuid.uuid4()))
+    event_id: str = field(default_factory=new_event_id)  # time-ordered: appends to the event_id index
 
 
 def ensure_stream(db: Database, stream: str, epoch: int = 1) -> None:

@@ -111,9 +111,11 @@ class CommandWriter:
                 if slot is not None:
                     asked.append((source, slot))
             if asked:
-                self._run([slot for _, slot in asked])
+                committed = self._run([slot for _, slot in asked])
                 for conn, slot in asked:
                     self._answer(conn, slot)
+                if committed:  # after the answers: the sync thread it wakes would compete with sending them
+                    self.on_commit()
 
     def _receive(self, conn: Connection) -> Slot | None:
         try:
@@ -128,16 +130,16 @@ class CommandWriter:
             return slot
         return Slot(lambda db: self.run_job(cmd, db))
 
-    def _run(self, slots: list[Slot]) -> None:
+    def _run(self, slots: list[Slot]) -> bool:
         todo = [slot for slot in slots if not slot.done]
+        committed = False
         if todo:
             started, cpu = time.perf_counter(), time.thread_time()
             _, committed = commit_batch(self.db_path, lambda: todo)
             self.busy_s += time.perf_counter() - started
             self.cpu_s += time.thread_time() - cpu
             self.commands, self.batches = self.commands + len(todo), self.batches + 1
-            if committed:
-                self.on_commit()
+        return committed
 
     def _answer(self, conn: Connection, slot: Slot) -> None:
         try:
