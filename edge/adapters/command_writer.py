@@ -22,7 +22,10 @@ from typing import Callable
 
 from edge.service.messagebus import GROUP_COMMITTED
 
+from sync.sqlite_store import pooled_connection
+
 from .group_commit import Slot, commit_batch
+from .wal_checkpointer import WalCheckpointer
 
 log = logging.getLogger(__name__)
 
@@ -54,10 +57,12 @@ class CommandWriter:
         self._stopping = threading.Event()
         self._threads = [threading.Thread(target=self._accept, name="writer-accept", daemon=True),
                          threading.Thread(target=self._serve, name="command-writer", daemon=True)]
+        self._checkpointer = WalCheckpointer(db_path)
         self.commands = self.batches = 0  # run so far, and the seconds spent running them (figures for people)
         self.busy_s = self.cpu_s = 0.0
 
     def start(self) -> "CommandWriter":
+        self._checkpointer.start()
         for thread in self._threads:
             thread.start()
         return self
@@ -67,6 +72,7 @@ class CommandWriter:
         os.write(self._wake_write, b"x")
         self._listener.close()  # ends accept()
         self._threads[1].join(timeout=10)
+        self._checkpointer.stop()
         log.info("command writer ran %d commands in %d group commits, %.1f s (%.1f s of CPU)", self.commands,
                  self.batches, self.busy_s, self.cpu_s)
         with self._guard:
@@ -135,6 +141,8 @@ class CommandWriter:
         committed = False
         if todo:
             started, cpu = time.perf_counter(), time.thread_time()
+            with pooled_connection(self.db_path) as conn:
+                self._checkpointer.take_over(conn)
             _, committed = commit_batch(self.db_path, lambda: todo)
             self.busy_s += time.perf_counter() - started
             self.cpu_s += time.thread_time() - cpu
