@@ -32,6 +32,9 @@ def connect(path: str) -> sqlite3.Connection:
     # What sqlite-utils' Database() sets, set once: setting a flag pragma expires every prepared statement of the
     # connection, so wrapping it on each transaction (as_database) would recompile every statement each time.
     conn.execute("PRAGMA recursive_triggers=on")
+    # Savepoint journals in memory: a group commit's savepoint copies each page a job first changes, and past
+    # 64 KiB SQLite spills that journal to a temporary file, a write() per page inside the writer lock.
+    conn.execute("PRAGMA temp_store=MEMORY")
     return conn
 
 
