@@ -51,6 +51,24 @@ REPOSITORIES: dict[str, Callable[["SqliteUnitOfWork"], object]] = {
 }
 
 
+class _Repository:
+    """A unit of work's repository, built on its first use in the transaction and kept as a plain attribute."""
+
+    __slots__ = ("name", "build")
+
+    def __init__(self, name: str, build: Callable[["SqliteUnitOfWork"], object]):
+        self.name, self.build = name, build
+
+    def __get__(self, uow: "SqliteUnitOfWork | None", owner=None):
+        if uow is None:
+            return self
+        if "db" not in uow.__dict__:
+            raise AttributeError(f"{self.name}: enter the unit of work first")
+        repository = uow.__dict__[self.name] = self.build(uow)  # found there from now on, before this descriptor
+        uow._built.append(self.name)
+        return repository
+
+
 class SqliteUnitOfWork(UnitOfWork):
     """Open its own write transaction on db_path, or join one already open on `db` (the sync inbox's).
 
@@ -70,15 +88,6 @@ class SqliteUnitOfWork(UnitOfWork):
         self._conn = None
         self._lease = self._queue = None
         self._built: list[str] = []
-
-    def __getattr__(self, name: str):
-        """Build a repository on its first use in this unit of work (a pick needs a few of the many)."""
-        factory = REPOSITORIES.get(name)
-        if factory is None or "db" not in self.__dict__:
-            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
-        repository = self.__dict__[name] = factory(self)
-        self._built.append(name)
-        return repository
 
     def __enter__(self) -> "SqliteUnitOfWork":
         super().__enter__()
@@ -146,3 +155,8 @@ class SqliteUnitOfWork(UnitOfWork):
 
     def now(self) -> str:
         return self._clock()
+
+
+for _name, _build in REPOSITORIES.items():
+    setattr(SqliteUnitOfWork, _name, _Repository(_name, _build))
+del _name, _build
