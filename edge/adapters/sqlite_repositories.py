@@ -16,6 +16,7 @@ from protocols.status import ORDER_PICKING, ORDER_RELEASED, TASK_ASSIGNED, TASK_
 
 TASK_COLUMNS = ("task_id", "order_id", "line_no", "sku", "location", "qty", "pick_seq", "picked_qty", "status",
                 "picker", "device_id", "short_reason", "lease_epoch", "lease_expires_at", "postponed_by", "lot")
+SELECTED_TASK_COLUMNS = ", ".join(f"t.{c}" for c in TASK_COLUMNS)
 DONE = ",".join(f"'{status}'" for status in TASK_DONE)
 
 
@@ -129,8 +130,7 @@ class SqliteOrderRepository(SqliteRepository):
 
 class SqliteTaskRepository(SqliteRepository):
     def _tasks(self, sql: str, params: list) -> list[PickTask]:
-        columns = ", ".join(f"t.{c}" for c in TASK_COLUMNS)
-        return [PickTask(*row) for row in self.db.execute(sql.replace("{columns}", columns), params)]
+        return [PickTask(*row) for row in self.db.execute(sql.replace("{columns}", SELECTED_TASK_COLUMNS), params)]
 
     def get(self, task_id: str) -> PickTask | None:
         found = self._tasks("SELECT {columns} FROM tasks t WHERE t.task_id = ?", [task_id])

@@ -172,7 +172,8 @@ def _record_progress(uow: UnitOfWork, cmd, task: PickTask, events: list[Event]) 
     apply_stock(uow, events)
     uow.tasks.save(task)
     order = uow.orders.get(task.order_id)
-    events = [*events, *order.track_progress(uow.tasks.for_order(order.order_id))]
-    uow.orders.save(order)
+    if order.may_move_on(task):  # most picks leave a picking order as it is: no need to read all its tasks
+        events = [*events, *order.track_progress(uow.tasks.for_order(order.order_id))]
+        uow.orders.save(order)
     uow.emit(events, _origin(cmd))
     return order.status
