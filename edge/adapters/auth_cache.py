@@ -6,6 +6,7 @@ Triggers on those tables (migration m014) give the auth_version row a new random
 whichever process made the change. Each request reads that token first (one small read) and starts afresh when it
 moved, so a revoke made by any process is seen by the very next request.
 """
+import os
 import sqlite3
 import threading
 from contextlib import contextmanager
@@ -28,6 +29,15 @@ class _Remembered:
 
 _by_database: dict[str, _Remembered] = {}
 _guard = threading.Lock()
+
+
+def _start_afresh_after_fork() -> None:
+    # A thread of the parent may hold the guard at the fork; the child's copy would stay locked for ever.
+    global _by_database, _guard
+    _by_database, _guard = {}, threading.Lock()
+
+
+os.register_at_fork(after_in_child=_start_afresh_after_fork)
 
 
 class TokenLookups:

@@ -3,10 +3,14 @@
 The other process is played by a plain sqlite3 connection (nothing of ours in it) or by a second app instance:
 the next request to the first app must be refused, with the answers the handheld always got.
 """
+import os
+import signal
 import sqlite3
+import time
 
 import pytest
 
+from edge.adapters import auth_cache
 from edge.web import create_app
 from test_edge_devices_and_leases import enrol, sign_in
 
@@ -81,3 +85,26 @@ def test_every_change_to_devices_sessions_or_pickers_moves_the_auth_version(sign
     before = version()
     elsewhere(db_path, sql)
     assert version() != before
+
+
+def test_a_worker_forked_while_another_thread_looks_a_token_up_still_finds_callers(first, signed_in, db_path):
+    token = signed_in["X-Device-Token"]
+    with auth_cache._guard:  # as if a request thread of the parent were inside a lookup at the fork
+        child = os.fork()
+        if child == 0:  # pragma: no cover - runs in the child
+            code = 1
+            try:
+                with auth_cache.token_lookups(db_path) as lookups:
+                    code = 0 if lookups.device(token)["device_id"] == "HH-07" else 2
+            finally:
+                os._exit(code)
+    for _ in range(200):  # a child stuck on the parent's lock never exits: give up after ~10 s, do not hang
+        done, status = os.waitpid(child, os.WNOHANG)
+        if done:
+            break
+        time.sleep(0.05)
+    else:
+        os.kill(child, signal.SIGKILL)
+        os.waitpid(child, 0)
+        raise AssertionError("the forked worker hung on the lookup lock")
+    assert os.waitstatus_to_exitcode(status) == 0
