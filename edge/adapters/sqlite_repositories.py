@@ -103,13 +103,14 @@ class SqliteOrderRepository(SqliteRepository):
     def _saved_fields(order: Order) -> tuple:
         return order.status, order.released_at, order.shipped_at, order.dock_door
 
-    def get(self, order_id: str) -> Order | None:
+    def get(self, order_id: str, lines: bool = True) -> Order | None:
         row = self._one("SELECT order_id, customer, priority, requested_ship_date, status, released_at, shipped_at,"
                         " cmd_event_id, dock_door FROM orders WHERE order_id = ?", [order_id])
         if row is None:
             return None
         lines = [OrderLine(*line) for line in self.db.execute(
-            "SELECT line_no, sku, qty FROM order_lines WHERE order_id = ? ORDER BY line_no", [order_id])]
+            "SELECT line_no, sku, qty FROM order_lines WHERE order_id = ? ORDER BY line_no",
+            [order_id])] if lines else []
         order = Order(row[0], row[1], row[2], row[3], lines, status=row[4], released_at=row[5] or "",
                       shipped_at=row[6], cmd_event_id=row[7] or "", dock_door=row[8])
         self._as_read[order_id] = self._saved_fields(order)

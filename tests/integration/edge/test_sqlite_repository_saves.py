@@ -1,4 +1,5 @@
-"""The task repository writes only changed columns, yet a saved task always ends as the copy saved last."""
+"""Repositories that save less than they read: tasks write only changed columns, an order read without its lines
+keeps them when saved."""
 import sqlite3
 
 from edge.adapters.sqlite_repositories import SAVED_TASK_COLUMNS
@@ -43,3 +44,17 @@ def test_a_task_saved_unchanged_or_changed_reads_back_as_saved(db_path, centre):
         uow.commit()
     with SqliteUnitOfWork(db_path) as uow:
         assert saved(uow.tasks.get(task.task_id)) == saved(task) == stored(db_path, task.task_id)
+
+
+def test_an_order_read_without_its_lines_and_saved_keeps_its_lines(db_path, centre):
+    centre.allocate("SO-1", [("SKU-BLUE-MUG", 3), ("SKU-KETTLE", 1)])
+    with SqliteUnitOfWork(db_path) as uow:
+        order = uow.orders.get("SO-1", lines=False)
+        assert order.lines == []
+        order.status = "picking"
+        uow.orders.save(order)
+        uow.commit()
+    with SqliteUnitOfWork(db_path) as uow:
+        order = uow.orders.get("SO-1")
+    assert order.status == "picking"
+    assert [(line.sku, line.qty) for line in order.lines] == [("SKU-BLUE-MUG", 3), ("SKU-KETTLE", 1)]
