@@ -29,12 +29,12 @@ def connect(path: str) -> sqlite3.Connection:
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("PRAGMA synchronous=FULL")
     conn.execute("PRAGMA foreign_keys=ON")
-    # Statement and savepoint journals in memory: on disk, each multi-row statement inside a savepoint (every group
-    # committed outbox append) created and wrote a temporary file, ~0.1 ms a time.
-    conn.execute("PRAGMA temp_store=MEMORY")
     # What sqlite-utils' Database() sets, set once: setting a flag pragma expires every prepared statement of the
     # connection, so wrapping it on each transaction (as_database) would recompile every statement each time.
     conn.execute("PRAGMA recursive_triggers=on")
+    # Savepoint journals in memory: a group commit's savepoint copies each page a job first changes, and past
+    # 64 KiB SQLite spills that journal to a temporary file, a write() per page inside the writer lock.
+    conn.execute("PRAGMA temp_store=MEMORY")
     return conn
 
 

@@ -99,7 +99,7 @@ def append_outbox(db: Database, stream: str, events: list[OutgoingEvent]) -> lis
         "INSERT INTO sync_outbox (stream, epoch, seq, event_id, type, occurred_at, recorded_at, device_id, op_id, data)"
         " VALUES (?,?,?,?,?,?,?,?,?,?)",
         [(stream, epoch, seq, event.event_id, event.type, event.occurred_at or now, now, event.device_id,
-          event.op_id, json.dumps(event.data, separators=(",", ":"))) for seq, event in zip(seqs, events)])
+          event.op_id, data_json(event.data)) for seq, event in zip(seqs, events)])
     return seqs
 
 

@@ -258,6 +258,21 @@ def m013_orders_dispatch_index(db: Database) -> None:
     db.execute("CREATE INDEX IF NOT EXISTS orders_dispatch ON orders (priority, requested_ship_date, order_id)")
 
 
+@edge_migrations()
+def m014_auth_version(db: Database) -> None:
+    # A token that changes, in the same transaction, whenever a device, session or picker changes in any process:
+    # the per-process cache of token lookups (auth_cache.py) reads it per request and drops itself when it moves.
+    # Random rather than counted, so a database restored to an older state never shows a token already seen.
+    triggers = "".join(
+        f"CREATE TRIGGER auth_version_{table}_{action} AFTER {action} ON {table}"
+        " BEGIN UPDATE auth_version SET token = random() WHERE id = 1; END;\n"
+        for table in ("devices", "sessions", "pickers") for action in ("insert", "update", "delete"))
+    db.executescript(f"""
+    CREATE TABLE auth_version (id INTEGER PRIMARY KEY CHECK (id = 1), token INTEGER NOT NULL);
+    INSERT INTO auth_version (id, token) VALUES (1, random());
+    {triggers}""")
+
+
 class WrongSite(RuntimeError):
     """Raise when a database made for one site is opened for another."""
 

@@ -1,5 +1,6 @@
 """Repositories over the edge tables; every call joins the unit of work's open transaction."""
 import json
+from operator import attrgetter, itemgetter
 
 from sqlite_utils import Database
 
@@ -16,6 +17,11 @@ from protocols.status import ORDER_PICKING, ORDER_RELEASED, TASK_ASSIGNED, TASK_
 
 TASK_COLUMNS = ("task_id", "order_id", "line_no", "sku", "location", "qty", "pick_seq", "picked_qty", "status",
                 "picker", "device_id", "short_reason", "lease_epoch", "lease_expires_at", "postponed_by", "lot")
+SELECTED_TASK_COLUMNS = ", ".join(f"t.{c}" for c in TASK_COLUMNS)
+SAVED_TASK_COLUMNS = ("qty", "picked_qty", "status", "picker", "device_id", "short_reason", "lease_epoch",
+                      "lease_expires_at", "postponed_by")
+_saved_in_row = itemgetter(*(TASK_COLUMNS.index(c) for c in SAVED_TASK_COLUMNS))
+_saved_of = attrgetter(*SAVED_TASK_COLUMNS)
 DONE = ",".join(f"'{status}'" for status in TASK_DONE)
 
 
@@ -97,13 +103,14 @@ class SqliteOrderRepository(SqliteRepository):
     def _saved_fields(order: Order) -> tuple:
         return order.status, order.released_at, order.shipped_at, order.dock_door
 
-    def get(self, order_id: str) -> Order | None:
+    def get(self, order_id: str, lines: bool = True) -> Order | None:
         row = self._one("SELECT order_id, customer, priority, requested_ship_date, status, released_at, shipped_at,"
                         " cmd_event_id, dock_door FROM orders WHERE order_id = ?", [order_id])
         if row is None:
             return None
         lines = [OrderLine(*line) for line in self.db.execute(
-            "SELECT line_no, sku, qty FROM order_lines WHERE order_id = ? ORDER BY line_no", [order_id])]
+            "SELECT line_no, sku, qty FROM order_lines WHERE order_id = ? ORDER BY line_no",
+            [order_id])] if lines else []
         order = Order(row[0], row[1], row[2], row[3], lines, status=row[4], released_at=row[5] or "",
                       shipped_at=row[6], cmd_event_id=row[7] or "", dock_door=row[8])
         self._as_read[order_id] = self._saved_fields(order)
@@ -128,9 +135,17 @@ class SqliteOrderRepository(SqliteRepository):
 
 
 class SqliteTaskRepository(SqliteRepository):
+    """Pick tasks; save() writes only the columns that differ from what was read (a pick changes one or two)."""
+
+    def __init__(self, db: Database, site_id: str = ""):
+        super().__init__(db, site_id)
+        self._as_read: dict[str, tuple] = {}  # the saved columns as the database holds them in this transaction
+
     def _tasks(self, sql: str, params: list) -> list[PickTask]:
-        columns = ", ".join(f"t.{c}" for c in TASK_COLUMNS)
-        return [PickTask(*row) for row in self.db.execute(sql.replace("{columns}", columns), params)]
+        rows = self.db.execute(sql.replace("{columns}", SELECTED_TASK_COLUMNS), params).fetchall()
+        for row in rows:
+            self._as_read[row[0]] = _saved_in_row(row)
+        return [PickTask(*row) for row in rows]
 
     def get(self, task_id: str) -> PickTask | None:
         found = self._tasks("SELECT {columns} FROM tasks t WHERE t.task_id = ?", [task_id])
@@ -180,11 +195,12 @@ class SqliteTaskRepository(SqliteRepository):
                         [getattr(task, c) for c in TASK_COLUMNS])
 
     def save(self, task: PickTask) -> None:
-        self.db.execute("UPDATE tasks SET qty = ?, picked_qty = ?, status = ?, picker = ?, device_id = ?,"
-                        " short_reason = ?, lease_epoch = ?, lease_expires_at = ?, postponed_by = ?"
-                        " WHERE task_id = ?",
-                        [task.qty, task.picked_qty, task.status, task.picker, task.device_id, task.short_reason,
-                         task.lease_epoch, task.lease_expires_at, task.postponed_by, task.task_id])
+        values, before = _saved_of(task), self._as_read.get(task.task_id)
+        changed = [n for n in range(len(SAVED_TASK_COLUMNS)) if before is None or values[n] != before[n]]
+        if changed:  # fewer columns set, fewer of the task indexes rewritten
+            self.db.execute(f"UPDATE tasks SET {', '.join(f'{SAVED_TASK_COLUMNS[n]} = ?' for n in changed)}"
+                            " WHERE task_id = ?", [*(values[n] for n in changed), task.task_id])
+        self._as_read[task.task_id] = values
 
 
 class SqliteDeviceRepository(SqliteRepository):

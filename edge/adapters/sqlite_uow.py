@@ -21,6 +21,53 @@ from .sqlite_batches import SqliteBatchRepository
 
 UP_STREAM = "up"
 
+# Every repository a unit of work offers (UnitOfWork's attributes), made from its transaction and site.
+REPOSITORIES: dict[str, Callable[["SqliteUnitOfWork"], object]] = {
+    "locations": lambda uow: repos.SqliteLocationRepository(uow.db),
+    "items": lambda uow: repos.SqliteItemRepository(uow.db),
+    "pickers": lambda uow: repos.SqlitePickerRepository(uow.db),
+    "sessions": lambda uow: repos.SqliteSessionRepository(uow.db),
+    "orders": lambda uow: repos.SqliteOrderRepository(uow.db),
+    "tasks": lambda uow: repos.SqliteTaskRepository(uow.db, uow.site_id),
+    "stock": lambda uow: repos.SqliteStockRepository(uow.db),
+    "cartons": lambda uow: repos.SqliteCartonRepository(uow.db, uow.site_id),
+    "labels": lambda uow: SqliteCartonLabels(uow.db, uow._devices, uow.items),
+    "ops": lambda uow: repos.SqliteOpRepository(uow.db),
+    "scan_errors": lambda uow: repos.SqliteScanErrorRepository(uow.db),
+    "refusals": lambda uow: SqliteRefusalLog(uow.db),
+    "devices": lambda uow: repos.SqliteDeviceRepository(uow.db),
+    "enrolment_codes": lambda uow: repos.SqliteEnrolmentCodeRepository(uow.db),
+    "audit": lambda uow: SqliteAuditLog(uow.db, uow._clock),
+    "resolutions": lambda uow: SqliteResolutionRepository(uow.db),
+    "receiving": lambda uow: SqliteReceivingRepository(uow.db, uow.site_id),
+    "counts": lambda uow: SqliteCountRepository(uow.db, uow.site_id),
+    "pick_faces": lambda uow: SqlitePickFaceRepository(uow.db),
+    "replenishments": lambda uow: SqliteReplenishmentRepository(uow.db, uow.site_id),
+    "quants": lambda uow: SqliteQuantRepository(uow.db),
+    "returns": lambda uow: SqliteReturnRepository(uow.db),
+    "lots": lambda uow: SqliteLotRepository(uow.db),
+    "verification": lambda uow: SqliteVerificationRepository(uow.db),
+    "batches": lambda uow: SqliteBatchRepository(uow.db, uow.site_id),
+}
+
+
+class _Repository:
+    """A unit of work's repository, built on its first use in the transaction and kept as a plain attribute."""
+
+    __slots__ = ("name", "build")
+
+    def __init__(self, name: str, build: Callable[["SqliteUnitOfWork"], object]):
+        self.name, self.build = name, build
+
+    def __get__(self, uow: "SqliteUnitOfWork | None", owner=None):
+        if uow is None:
+            return self
+        if "db" not in uow.__dict__:
+            raise AttributeError(f"{self.name}: enter the unit of work first")
+        repository = uow.__dict__[self.name] = self.build(uow)  # found there from now on, before this descriptor
+        uow._built.append(self.name)
+        return repository
+
 
 class SqliteUnitOfWork(UnitOfWork):
     """Open its own write transaction on db_path, or join one already open on `db` (the sync inbox's).
@@ -40,6 +87,7 @@ class SqliteUnitOfWork(UnitOfWork):
         self._site_id = site_id  # known to the caller (group commit): saves a read per unit of work
         self._conn = None
         self._lease = self._queue = None
+        self._built: list[str] = []
 
     def __enter__(self) -> "SqliteUnitOfWork":
         super().__enter__()
@@ -64,31 +112,9 @@ class SqliteUnitOfWork(UnitOfWork):
         if self._site_id is None:
             (self._site_id,) = self.db.execute("SELECT site_id FROM site_meta WHERE id = 1").fetchone()
         self.site_id = self._site_id
-        self.locations = repos.SqliteLocationRepository(self.db)
-        self.items = repos.SqliteItemRepository(self.db)
-        self.pickers = repos.SqlitePickerRepository(self.db)
-        self.sessions = repos.SqliteSessionRepository(self.db)
-        self.orders = repos.SqliteOrderRepository(self.db)
-        self.tasks = repos.SqliteTaskRepository(self.db, self.site_id)
-        self.stock = repos.SqliteStockRepository(self.db)
-        self.cartons = repos.SqliteCartonRepository(self.db, self.site_id)
-        self.labels = SqliteCartonLabels(self.db, self._devices, self.items)
-        self.ops = repos.SqliteOpRepository(self.db)
-        self.scan_errors = repos.SqliteScanErrorRepository(self.db)
-        self.refusals = SqliteRefusalLog(self.db)
-        self.devices = repos.SqliteDeviceRepository(self.db)
-        self.enrolment_codes = repos.SqliteEnrolmentCodeRepository(self.db)
-        self.audit = SqliteAuditLog(self.db, self._clock)
-        self.resolutions = SqliteResolutionRepository(self.db)
-        self.receiving = SqliteReceivingRepository(self.db, self.site_id)
-        self.counts = SqliteCountRepository(self.db, self.site_id)
-        self.pick_faces = SqlitePickFaceRepository(self.db)
-        self.replenishments = SqliteReplenishmentRepository(self.db, self.site_id)
-        self.quants = SqliteQuantRepository(self.db)
-        self.returns = SqliteReturnRepository(self.db)
-        self.lots = SqliteLotRepository(self.db)
-        self.verification = SqliteVerificationRepository(self.db)
-        self.batches = SqliteBatchRepository(self.db, self.site_id)
+        for name in self._built:  # a unit of work entered again (a refusal logged after its rollback) starts afresh
+            del self.__dict__[name]
+        self._built = []
         return self
 
     def __exit__(self, *exc) -> None:
@@ -129,3 +155,8 @@ class SqliteUnitOfWork(UnitOfWork):
 
     def now(self) -> str:
         return self._clock()
+
+
+for _name, _build in REPOSITORIES.items():
+    setattr(SqliteUnitOfWork, _name, _Repository(_name, _build))
+del _name, _build

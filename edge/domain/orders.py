@@ -59,6 +59,11 @@ class Order:
             return [self._move_to(ORDER_PICKING, "")]
         return []
 
+    def may_move_on(self, changed: PickTask) -> bool:
+        """Say whether track_progress could move the order now that this task changed (else skip its tasks' read)."""
+        # An order already picking, with this task still unfinished, is neither newly started nor all done.
+        return self.status in (ORDER_ALLOCATED, ORDER_RELEASED) or self.status == ORDER_PICKING and changed.done
+
     def reopen(self, note: str) -> list[Event]:
         """Put a short order back to picking because part of it has a new task; a live order stays as it is."""
         if self.status in (ORDER_PACKED, ORDER_SHIPPED, ORDER_CANCELLED):

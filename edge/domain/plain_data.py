@@ -13,6 +13,7 @@ def _names(cls: type) -> tuple[str, ...]:
 def field_values(obj) -> dict:
     """Return asdict(obj); when every field is a str, number, bool or None, skip asdict's recursive copy."""
     values = {name: getattr(obj, name) for name in _names(type(obj))}
-    if all(type(value) in SCALARS for value in values.values()):
-        return values
-    return asdict(obj)  # lists, dicts, nested dataclasses: copied as asdict copies them
+    for value in values.values():  # a loop, not all(...): no generator per event on the hot path
+        if type(value) not in SCALARS:
+            return asdict(obj)  # lists, dicts, nested dataclasses: copied as asdict copies them
+    return values

@@ -19,7 +19,12 @@ class OpIdReused(DomainError):
 
 
 def request_hash(cmd) -> str:
-    return hashlib.sha256(json.dumps(cmd.fingerprint(), sort_keys=True).encode()).hexdigest()
+    """Return the hash of the command's fingerprint, made once per command (the bus asks before the writer lock)."""
+    found = cmd.__dict__.get("_request_hash")  # beside the frozen fields: not part of equality, repr or the data
+    if found is None:
+        found = cmd.__dict__["_request_hash"] = hashlib.sha256(
+            json.dumps(cmd.fingerprint(), sort_keys=True).encode()).hexdigest()
+    return found
 
 
 def idempotent(status: int = 200):
@@ -37,6 +42,7 @@ def idempotent(status: int = 200):
             except DomainError as err:
                 log_refusal(uow, cmd, handler.__name__, err)  # after the rollback, in a transaction of its own
                 raise
+        run.prepare = request_hash  # needs no database: the bus runs it before queueing for the writer
 
         def apply_once(cmd, uow: UnitOfWork) -> Outcome:
             with uow:

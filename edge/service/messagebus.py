@@ -56,6 +56,9 @@ class MessageBus:
 
     def handle(self, cmd: commands.Command):
         handler = HANDLERS[type(cmd)]
+        prepare = getattr(handler, "prepare", None)
+        if prepare is not None:  # what the handler can work out from the command alone, outside the transaction
+            prepare(cmd)
         if self.run_grouped is not None and type(cmd) in GROUP_COMMITTED:
             return self.run_grouped(handler, cmd)
         return handler(cmd, self.uow_factory())

@@ -171,8 +171,9 @@ def _count_rejected(uow: UnitOfWork, cmd, task: PickTask, step: str, err: WrongL
 def _record_progress(uow: UnitOfWork, cmd, task: PickTask, events: list[Event]) -> str:
     apply_stock(uow, events)
     uow.tasks.save(task)
-    order = uow.orders.get(task.order_id)
-    events = [*events, *order.track_progress(uow.tasks.for_order(order.order_id))]
-    uow.orders.save(order)
+    order = uow.orders.get(task.order_id, lines=False)  # its status is what tracking progress needs
+    if order.may_move_on(task):  # most picks leave a picking order as it is: no need to read all its tasks
+        events = [*events, *order.track_progress(uow.tasks.for_order(order.order_id))]
+        uow.orders.save(order)
     uow.emit(events, _origin(cmd))
     return order.status

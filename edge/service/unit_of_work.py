@@ -90,7 +90,8 @@ class SessionRepository(Protocol):
 
 
 class OrderRepository(Protocol):
-    def get(self, order_id: str) -> Order | None: ...
+    def get(self, order_id: str, lines: bool = True) -> Order | None:
+        """Return the order; lines=False leaves its lines empty (save() never writes them)."""
     def add(self, order: Order) -> None: ...
     def save(self, order: Order) -> None: ...
 

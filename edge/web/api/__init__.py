@@ -2,12 +2,11 @@
 from flask import current_app, g, request
 from flask_smorest import Blueprint
 
-from edge.adapters.queries import device_for_token, picker_for_token
-from edge.domain.catalogue import token_digest
+from edge.adapters.auth_cache import TokenLookups, token_lookups
 from edge.domain.enrolment import device_token_site
 from edge.domain.errors import DeviceMismatch, DeviceNotEnrolled, DeviceOfOtherSite, DeviceRevoked
 from edge.service.outcomes import Outcome
-from sync.sqlite_store import pooled_connection, read_connection
+from sync.sqlite_store import read_connection
 
 from ..errors import ApiRefusal
 from .lean_args import LeanBlueprint
@@ -37,7 +36,7 @@ def picker_and_device() -> tuple[str, str]:
 DEVICE_HEADER = "X-Device-Token"
 
 
-def device_for_request(token: str, found, device_auth: str) -> dict | None:
+def device_for_request(token: str, found, device_auth: str, lookups: TokenLookups) -> dict | None:
     """Find the enrolled device from its token (found: the app's EdgeServices); none: refused if required."""
     token = token.strip()
     if not token:
@@ -48,8 +47,7 @@ def device_for_request(token: str, found, device_auth: str) -> dict | None:
     token_site = device_token_site(token)
     if token_site and token_site != site:
         raise DeviceOfOtherSite(token_site, site)
-    with pooled_connection(found.db_path) as conn:
-        device = device_for_token(conn, token_digest(token))
+    device = lookups.device(token)
     if device is None:
         raise DeviceNotEnrolled()
     if device["revoked_at"]:
@@ -57,13 +55,12 @@ def device_for_request(token: str, found, device_auth: str) -> dict | None:
     return device
 
 
-def picker_for_request(authorization: str, device: dict | None, db_path: str) -> dict:
+def picker_for_request(authorization: str, device: dict | None, lookups: TokenLookups) -> dict:
     """Find the picker signed in with this bearer token, on this device."""
     scheme, _, token = authorization.partition(" ")
     picker = None
     if scheme.lower() == "bearer" and token.strip():
-        with pooled_connection(db_path) as conn:
-            picker = picker_for_token(conn, token_digest(token.strip()))
+        picker = lookups.picker(token.strip())
     if picker is None:
         raise ApiRefusal(401, "not_signed_in", "You are not signed in or your session ended. "
                                                "Scan your badge and enter your PIN.")
@@ -75,14 +72,21 @@ def picker_for_request(authorization: str, device: dict | None, db_path: str) ->
 def require_device() -> None:
     """Find the enrolled device from its token; without one, refuse unless DEVICE_AUTH is "optional"."""
     g.device = None
-    g.device = device_for_request(request.headers.get(DEVICE_HEADER, ""), services(),
-                                  current_app.config.get("DEVICE_AUTH", "required"))
+    with token_lookups(services().db_path) as lookups:
+        g.device = _request_device(lookups)
 
 
 def require_picker() -> None:
     """Find the enrolled device and the signed-in picker, before anything in the request is read."""
-    require_device()
-    g.picker = picker_for_request(request.headers.get("Authorization", ""), g.device, services().db_path)
+    g.device = None
+    with token_lookups(services().db_path) as lookups:  # one connection and one auth version read for both
+        g.device = _request_device(lookups)
+        g.picker = picker_for_request(request.headers.get("Authorization", ""), g.device, lookups)
+
+
+def _request_device(lookups: TokenLookups) -> dict | None:
+    return device_for_request(request.headers.get(DEVICE_HEADER, ""), services(),
+                              current_app.config.get("DEVICE_AUTH", "required"), lookups)
 
 
 def signed_in_blueprint(name: str, import_name: str, description: str) -> Blueprint:

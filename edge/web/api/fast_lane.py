@@ -15,6 +15,7 @@ from io import BytesIO
 from flask import Flask
 from werkzeug.http import HTTP_STATUS_CODES
 
+from edge.adapters.auth_cache import token_lookups
 from edge.domain.errors import DomainError
 from edge.service.outcomes import Outcome, error_body, status_for
 
@@ -83,9 +84,10 @@ class HandheldFastLane:
         """Return (status, JSON body, headers), or None to let the Flask app answer."""
         services, config = self.app.extensions["wes_edge"], self.app.config
         try:
-            device = device_for_request(environ.get("HTTP_X_DEVICE_TOKEN", ""), services,
-                                        config.get("DEVICE_AUTH", "required"))
-            picker = picker_for_request(environ.get("HTTP_AUTHORIZATION", ""), device, services.db_path)
+            with token_lookups(services.db_path) as lookups:
+                device = device_for_request(environ.get("HTTP_X_DEVICE_TOKEN", ""), services,
+                                            config.get("DEVICE_AUTH", "required"), lookups)
+                picker = picker_for_request(environ.get("HTTP_AUTHORIZATION", ""), device, lookups)
         except Exception:  # noqa: BLE001 - a refused caller gets Flask's usual answer
             return None
         if kind == "next":

@@ -25,6 +25,30 @@ class FakeKeyed:
     add = save
 
 
+class FakeOrders(FakeKeyed):
+    """Orders as the SQLite repository keeps them: save() writes the status fields only; get() may skip lines."""
+
+    SAVED = ("status", "released_at", "shipped_at", "dock_door")
+
+    def __init__(self, rows=()):
+        super().__init__("order_id", rows)
+
+    def get(self, order_id, lines=True):
+        order = super().get(order_id)
+        if order is not None and not lines:
+            order.lines = []
+        return order
+
+    def save(self, order) -> None:
+        stored = self.rows.get(order.order_id)
+        if stored is not None:  # as an UPDATE of a missing row changes nothing
+            for name in self.SAVED:
+                setattr(stored, name, copy.deepcopy(getattr(order, name)))
+
+    def add(self, order) -> None:
+        self.rows[order.order_id] = copy.deepcopy(order)
+
+
 class FakeSessions:
     def __init__(self):
         self.rows = {}
@@ -188,7 +212,7 @@ class FakeUnitOfWork(UnitOfWork):
         self.items = FakeKeyed("sku", items)
         self.pickers = FakeKeyed("badge", pickers)
         self.sessions = FakeSessions()
-        self.orders = FakeKeyed("order_id", orders)
+        self.orders = FakeOrders(orders)
         self.tasks = FakeTasks(self, tasks)
         self.stock = FakeStock(self, stock)
         self.cartons = FakeCartons()

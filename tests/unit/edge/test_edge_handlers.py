@@ -6,7 +6,7 @@ from edge.domain.errors import NotYourTask, SignInFailed, UnknownTask
 from edge.domain.events import OrderStatusChanged, ScanRejected, StockChanged, TaskPicked
 from edge.service.commands import (AssignNextTask, CancelOrder, CloseCarton, ConfirmPick, ConfirmShipment,
                                    ReleaseOrder, ScanLocation, SeedSite, SignIn)
-from edge.service.idempotency import OpIdReused
+from edge.service.idempotency import OpIdReused, request_hash
 from edge.service.messagebus import MessageBus
 from fake_edge_uow import FakeUnitOfWork
 from protocols.status import ORDER_CANCELLED, ORDER_PICKED, ORDER_SHIPPED, TASK_CANCELLED, TASK_PICKED
@@ -159,3 +159,19 @@ def test_seeding_twice_emits_nothing_the_second_time():
     bus.handle(seed)
     assert first == 2 and len(uow.outbox) == 2
     assert uow.stock.on_hand("A-01-01", "SKU-BLUE-MUG") == 40
+
+
+def test_the_bus_hashes_an_idempotent_command_before_it_queues_for_the_writer(uow):
+    queued = []
+
+    def run_grouped(handler, cmd):
+        queued.append(dict(vars(cmd)))  # what the command carries when it reaches the writer
+        return handler(cmd, uow)
+
+    bus = MessageBus(lambda: uow, run_grouped)
+    release(bus)
+    task_id = walk_to_location(bus)
+    same_request = ScanLocation(task_id, "LOC-A-01-01", SAM, "HH-01", OP1)
+    assert queued[-1]["_request_hash"] == request_hash(same_request) == uow.ops.get(OP1).request_hash
+    assert request_hash(ScanLocation(task_id, "LOC-A-01-02", SAM, "HH-01", OP1)) != request_hash(same_request)
+    assert same_request == ScanLocation(task_id, "LOC-A-01-01", SAM, "HH-01", OP1)  # equality ignores the hash

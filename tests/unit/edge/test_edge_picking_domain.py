@@ -1,3 +1,5 @@
+from itertools import product
+
 import pytest
 
 from edge.domain.catalogue import Item, Location, hash_pin, verify_pin
@@ -7,7 +9,7 @@ from edge.domain.events import CartonClosed, StockChanged, TaskPicked, TaskShort
 from edge.domain.orders import Order, OrderLine
 from edge.domain.picking import PickTask
 from protocols.status import (ORDER_PACKED, ORDER_PICKED, ORDER_PICKING, ORDER_RELEASED, ORDER_SHIPPED, ORDER_SHORT,
-                              TASK_ASSIGNED, TASK_AT_LOCATION, TASK_PICKED, TASK_SHORT)
+                              ORDER_STATUSES, TASK_ASSIGNED, TASK_AT_LOCATION, TASK_PICKED, TASK_SHORT, TASK_STATUSES)
 
 A_01_03 = Location("A-01-03", "LOC-A-01-03", "A", 30)
 MUG = Item("SKU-BLUE-MUG", "Blue mug", ["05012345678900"])
@@ -137,3 +139,23 @@ def test_pin_hash_verifies_only_the_right_pin():
     stored = hash_pin("1234", iterations=1000)
     assert verify_pin("1234", stored) and not verify_pin("1235", stored)
     assert not verify_pin("1234", "garbage")
+
+
+def test_an_order_that_may_not_move_on_keeps_its_status_whatever_its_other_tasks_are():
+    """The pick skips reading the order's tasks when may_move_on says no: track_progress must then change nothing."""
+    skipped = 0
+    for order_status, changed_status, other_status, picked in product(ORDER_STATUSES, TASK_STATUSES,
+                                                                      TASK_STATUSES, (0, 1)):
+        order = Order("SO-1", "ACME", 1, "2026-11-26", [OrderLine(1, "SKU-BLUE-MUG", 3)], status=order_status)
+        changed = a_task(status=changed_status)
+        changed.picked_qty = picked
+        other = a_task(status=other_status, task_id="T2", line_no=2)
+        if not order.may_move_on(changed):
+            skipped += 1
+            assert order.track_progress([changed, other]) == [], (order_status, changed_status, other_status)
+            assert order.status == order_status
+    assert skipped > 0
+    picking = Order("SO-1", "ACME", 1, "2026-11-26", status=ORDER_PICKING)
+    assert not picking.may_move_on(a_task(status=TASK_AT_LOCATION))
+    assert picking.may_move_on(a_task(status=TASK_PICKED))
+    assert Order("SO-1", "ACME", 1, "2026-11-26", status=ORDER_RELEASED).may_move_on(a_task(status=TASK_AT_LOCATION))
