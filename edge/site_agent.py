@@ -43,6 +43,7 @@ def run_site_agent(site_id: str, db_path: str, mqtt_url: str, stop: threading.Ev
                    devices_path: str | None = None) -> None:
     """Run sync (and the print queue with a devices config) until `stop` is set."""
     from edge.bootstrap import load_site_devices, start_command_writer
+    from edge.serving import settle_garbage_collector
 
     init_database(db_path, site_id)
     endpoint = SiteSyncEndpoint(db_path, site_id, mqtt_url, apply_command, resend_after=resend_after,
@@ -60,6 +61,7 @@ def run_site_agent(site_id: str, db_path: str, mqtt_url: str, stop: threading.Ev
         printer.start()
     if (writer_settings := writer_settings_from_env()) is not None:
         writer = start_command_writer(db_path, writer_settings, devices, on_commit=endpoint.nudge)
+    settle_garbage_collector()  # the command writer answers every worker: no long collections in its process
     log.info("site agent for %s running%s", site_id, " (command writer on)" if writer else "")
     try:
         stop.wait()
