@@ -99,3 +99,38 @@ def test_pruning_removes_only_old_acknowledged_rows_and_numbering_goes_on(db_pat
         assert conn.execute("SELECT COUNT(*) FROM sync_outbox").fetchone()[0] == 2
     budget = OutboxBudget(db_path, 10 * MB, check_every=0)
     assert 0 < budget.unacked_bytes() < 500 and budget.level() == "ok"
+
+
+def full_count(db_path: str) -> int:
+    """What the budget measured before it kept a tally: every unacked row of the current epoch, summed afresh."""
+    with read_connection(db_path) as conn:
+        return conn.execute(
+            "SELECT COALESCE(SUM(length(data) + length(type) + length(event_id) + length(occurred_at)"
+            " + length(recorded_at) + COALESCE(length(device_id), 0) + COALESCE(length(op_id), 0) + 64), 0)"
+            " FROM sync_outbox o JOIN sync_outbox_cursor c ON c.stream = o.stream AND c.epoch = o.epoch"
+            " WHERE o.stream = 'up' AND o.seq > c.acked_through").fetchone()[0]
+
+
+def test_the_budget_keeps_a_tally_that_matches_a_full_count_through_appends_acks_and_a_new_epoch(db_path):
+    store = SqliteOutboxStore(db_path, "up")
+    budget = OutboxBudget(db_path, 10 * MB, check_every=0)
+
+    def append(count: int, size: int) -> None:
+        with write_transaction(db_path) as db:
+            append_outbox(db, "up", [OutgoingEvent("stock.changed", {"note": "x" * size}) for _ in range(count)])
+
+    seen = [budget.unacked_bytes()]
+    assert seen[0] == full_count(db_path)
+    for count, size, ack_back in ((5, 10, 0), (3, 200, 2), (0, 0, 0), (7, 50, 9), (1, 1, 0), (4, 4, 4)):
+        append(count, size)
+        if ack_back:
+            store.mark_acked(store.last_seq() - ack_back + 1)  # some acked, some still out
+        seen.append(budget.unacked_bytes())
+        assert seen[-1] == full_count(db_path)
+    store.mark_acked(store.last_seq())
+    assert budget.unacked_bytes() == full_count(db_path) == 0
+    append(2, 30)
+    store.start_new_epoch(store.last_seq() - 1)  # a restored database: unacked rows move to a new epoch
+    append(3, 20)
+    assert budget.unacked_bytes() == full_count(db_path) > 0
+    assert len(set(seen)) > 3  # the tally did move with the outbox
