@@ -25,6 +25,7 @@ from deploy.processes import ServiceProcess
 from .edge_load_site import SITE, PIN, build_site, double_applied_ops, enrolment_codes, stock_by_location
 
 log = logging.getLogger("bench.edge_api")
+UNITS_PER_LINE = 10  # each order line, so each pick task, is this many units
 
 
 class Http:
@@ -92,8 +93,10 @@ class Device:
         self.twin.headers = self.http.headers
 
     async def work(self, until: float, stats: Stats) -> None:
-        if self.interval:  # devices start spread over one interval, not all at once
-            self.next_slot = time.perf_counter() + self.rng.random() * self.interval
+        if self.interval and not self.next_slot:  # the timetable runs on from the warm-up into the measured run
+            # Devices start spread over a whole task's slots (its units), not one interval: otherwise every picker
+            # finishes a task at the same moment and asks for the next one together, a burst no floor ever sees.
+            self.next_slot = time.perf_counter() + self.rng.random() * self.interval * UNITS_PER_LINE
         while time.monotonic() < until:
             status, body, _ = await self.http.call("GET", "/api/v1/tasks/next")
             task = body.get("task") if status == 200 else None
@@ -228,7 +231,7 @@ def main(argv: list[str] | None = None) -> None:
     work = Path(tempfile.mkdtemp(prefix="wes-bench-edge-"))
     db_path = str(work / f"edge-{SITE}.db")
     log.info("building a site with %d pickers and %d orders in %s", pickers, args.orders, work)
-    build_site(db_path, work, pickers=pickers, locations=1000, orders=args.orders, lines=4, qty=10)
+    build_site(db_path, work, pickers=pickers, locations=1000, orders=args.orders, lines=4, qty=UNITS_PER_LINE)
     codes = enrolment_codes(db_path, pickers)
     results: dict[str, dict] = {}
     with MosquittoBroker(workdir=str(work / "mqtt")) as broker:
