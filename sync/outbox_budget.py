@@ -29,17 +29,17 @@ class OutboxBudget:
     refuse_at: float = 0.95
     check_every: float = 2.0
     clock: Callable[[], float] = time.monotonic
-    _measured: tuple[float, int] | None = field(default=None, init=False, repr=False)
+    _measured_at: float | None = field(default=None, init=False, repr=False)
     _tally: tuple[int, int, int, int] | None = field(default=None, init=False, repr=False)
     _level: str = field(default=OK, init=False, repr=False)
 
     def unacked_bytes(self) -> int:
         now = self.clock()
-        if self._measured is None or now - self._measured[0] >= self.check_every:
+        if self._measured_at is None or now - self._measured_at >= self.check_every:
             with read_connection(self.db_path) as conn:
                 self._tally = self._recount(conn, self._tally)
-            self._measured = (now, self._tally[3])
-        return self._measured[1]
+            self._measured_at = now
+        return self._tally[3]
 
     def _recount(self, conn, tally: tuple[int, int, int, int] | None) -> tuple[int, int, int, int]:
         """Return (epoch, acked_through, last_seq, unacked bytes), adding and taking away only what moved since

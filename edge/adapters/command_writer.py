@@ -22,8 +22,6 @@ from typing import Callable
 
 from edge.service.messagebus import GROUP_COMMITTED
 
-from sync.sqlite_store import pooled_connection
-
 from .group_commit import Slot, commit_batch
 from .wal_checkpointer import WalCheckpointer
 
@@ -141,9 +139,7 @@ class CommandWriter:
         committed = False
         if todo:
             started, cpu = time.perf_counter(), time.thread_time()
-            with pooled_connection(self.db_path) as conn:
-                self._checkpointer.take_over(conn)
-            _, committed = commit_batch(self.db_path, lambda: todo)
+            _, committed = commit_batch(self.db_path, lambda: todo, prepare=self._checkpointer.take_over)
             self.busy_s += time.perf_counter() - started
             self.cpu_s += time.thread_time() - cpu
             self.commands, self.batches = self.commands + len(todo), self.batches + 1

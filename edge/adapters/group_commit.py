@@ -79,8 +79,11 @@ class GroupCommit:
 
 
 def commit_batch(db_path: str, take: Callable[[], list[Slot]],
-                 take_on_failure: Callable[[], list[Slot]] = list) -> tuple[list[Slot], bool]:
+                 take_on_failure: Callable[[], list[Slot]] = list,
+                 prepare: Callable[[object], None] = lambda conn: None) -> tuple[list[Slot], bool]:
     """Take the writer lock, run the slots `take()` gives in one transaction (a savepoint each), commit once.
+
+    `prepare(conn)` sees the connection first (the command writer turns its WAL checkpoints over there).
 
     Each slot gets its result or its own error; if the transaction itself fails, every slot gets that error.
     Returns the slots run (those of take_on_failure() when nothing could start) and whether the commit happened.
@@ -88,6 +91,7 @@ def commit_batch(db_path: str, take: Callable[[], list[Slot]],
     batch: list[Slot] = []
     try:
         with pooled_connection(db_path) as conn, writer_lock(db_path):
+            prepare(conn)
             batch = take()
             conn.execute("BEGIN IMMEDIATE")
             try:
