@@ -18,6 +18,11 @@ WORKER_SETTINGS = "WES_EDGE_WORKER_SETTINGS"  # how the serving process tells it
 # Requests a worker runs at once (more wait in granian, their connections open). Hot writes wait on the site
 # agent's command writer, so more requests in flight make bigger group commits: 64 beat 16 and 32 here.
 THREADS_PER_WORKER = 64
+# How much lower than the site agent an HTTP worker's threads run (nice). The agent's command writer is the one
+# stage every hot write passes through, one at a time; the workers' parsing and answering is spread over many
+# threads. With both cores busy the scheduler used to pause the writer for the workers: about a fifth of its time
+# inside a batch went waiting for a core (measured: 7.4 s wall for 5.8 s of CPU; at +10, 6.5 s for 6.0 s).
+WORKER_NICENESS = 10
 
 
 def worker_app():
@@ -27,7 +32,18 @@ def worker_app():
     settings = json.loads(os.environ[WORKER_SETTINGS])
     app = worker_app_factory(settings.pop("site_id"), settings.pop("db_path"), **settings)()
     settle_garbage_collector()
+    yield_cpu_to_agent()
     return app
+
+
+def yield_cpu_to_agent(niceness: int = WORKER_NICENESS) -> None:
+    """Lower every thread of this process (Linux sets nice per thread; threads made later inherit it)."""
+    for task in os.listdir("/proc/self/task") if os.path.isdir("/proc/self/task") else ["0"]:
+        try:
+            current = os.getpriority(os.PRIO_PROCESS, int(task))
+            os.setpriority(os.PRIO_PROCESS, int(task), min(19, current + niceness))
+        except OSError:  # a thread that just ended, or a system that refuses: priorities are an optimisation
+            pass
 
 
 def settle_garbage_collector() -> None:

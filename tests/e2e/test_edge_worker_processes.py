@@ -1,4 +1,5 @@
 """The edge served by two HTTP worker processes and the site agent: picks made in any worker reach the centre."""
+import os
 import re
 
 from deploy.mosquitto import free_port
@@ -26,7 +27,39 @@ def test_worker_processes_serve_the_floor_and_the_agent_syncs_every_event(tmp_pa
         health = wait_until(lambda: (h := http_json("GET", f"{net.edge.url}/api/v1/sync")[1])["connected"] and h,
                             15, "a worker to report the agent's link")
         assert health["agent_running"] is True and health["lag_events"] == 0
+        agent, workers = _agent_and_workers(net.edge.process.pid)
+        assert len(workers) == 2
+        lowest_worker = min(_niceness(pid, thread) for pid in workers for thread in os.listdir(f"/proc/{pid}/task"))
+        assert lowest_worker >= min(19, _niceness(agent, str(agent)) + 10)  # the writer's process comes first
     finally:
         net.stop()
     ran = re.search(r"command writer ran (\d+) commands", (tmp_path / f"edge-{SITE}.log").read_text())
     assert ran and int(ran.group(1)) >= 6  # next task, scans and picks went through the agent's writer
+
+
+def _agent_and_workers(serving_pid: int) -> tuple[int, list[int]]:
+    children = [int(pid) for pid in os.listdir("/proc") if pid.isdigit() and _parent(int(pid)) == serving_pid]
+    agents = [pid for pid in children if "agent" in _command_line(pid)]
+    assert len(agents) == 1, children
+    return agents[0], [pid for pid in children if pid != agents[0]]
+
+
+def _command_line(pid: int) -> list[str]:
+    with open(f"/proc/{pid}/cmdline", "rb") as cmdline:
+        return cmdline.read().decode().split("\0")
+
+
+def _stat_fields(path: str) -> list[str]:
+    with open(path) as stat:
+        return stat.read().rpartition(")")[2].split()  # from field 3 (state) on
+
+
+def _parent(pid: int) -> int:
+    try:
+        return int(_stat_fields(f"/proc/{pid}/stat")[1])
+    except OSError:
+        return -1
+
+
+def _niceness(pid: int, thread: str) -> int:
+    return int(_stat_fields(f"/proc/{pid}/task/{thread}/stat")[16])  # field 19: nice
