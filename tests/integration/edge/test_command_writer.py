@@ -5,10 +5,14 @@ HTTP workers' app (COMMAND_WRITER set). A second app runs the same walk on a cop
 """
 import logging
 import sqlite3
+import threading
+import time
+from multiprocessing.connection import Client, Listener
 
 import pytest
 
 from conftest import outbox, stock
+from edge.adapters import command_writer
 from edge.adapters.command_writer import WriterClient, new_writer_settings
 from edge.bootstrap import start_command_writer
 from edge.service.commands import SignIn
@@ -129,3 +133,52 @@ def test_a_writer_that_fails_closes_its_connections_so_workers_run_their_command
     assert writer.commands == 1  # answered, then the writer failed: the scan found it gone and ran in the worker
     assert writer_client(app).local_runs == 1
     assert "command writer failed" in caplog.text
+
+
+def test_a_worker_waits_no_longer_than_its_answer_timeout_then_runs_the_command_itself(monkeypatch, caplog):
+    settings = new_writer_settings()
+    silent = Listener(settings["address"], "AF_UNIX", authkey=bytes.fromhex(settings["key"]))  # never answers
+    accepted = []
+    threading.Thread(target=lambda: accepted.append(silent.accept()), daemon=True).start()
+    monkeypatch.setattr(command_writer, "ANSWER_TIMEOUT_S", 0.3)
+    client = WriterClient(settings, fallback=lambda handler, cmd: ("ran here", cmd))
+    try:
+        with caplog.at_level(logging.WARNING):
+            started = time.monotonic()
+            assert client.run(None, "a command") == ("ran here", "a command")
+        assert time.monotonic() - started >= 0.3
+        assert client.local_runs == 1 and "no answer in 0.3 s" in caplog.text
+        assert accepted[0].recv() == "a command"  # it did reach the writer's side first
+    finally:
+        silent.close()
+        for conn in accepted:
+            conn.close()
+
+
+def test_the_writer_drops_a_connection_that_sends_what_is_not_a_message_and_serves_the_others(db_path, caplog):
+    settings = new_writer_settings()
+    writer = start_command_writer(db_path, settings)
+    try:
+        rogue = Client(settings["address"], "AF_UNIX", authkey=bytes.fromhex(settings["key"]))
+        with caplog.at_level(logging.WARNING):
+            rogue.send_bytes(b"\x80\x05not a pickle at all")  # framed, so it arrives whole: the pickle is bad
+            assert wait_closed(rogue)
+        rogue.close()
+        client = WriterClient(settings, fallback=lambda handler, cmd: pytest.fail("ran locally"))
+        with pytest.raises(TypeError, match="not SignIn"):  # still serving: the refusal comes from the writer
+            client.run(None, SignIn("BADGE-0001", "1234", "HH-01"))
+    finally:
+        writer.stop()
+    assert "command writer dropped a worker connection" in caplog.text
+
+
+def wait_closed(conn, timeout_s: float = 5.0) -> bool:
+    """True once the other side has closed the connection."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if conn.poll(0.1):
+            try:
+                conn.recv_bytes()
+            except EOFError:
+                return True
+    return False
