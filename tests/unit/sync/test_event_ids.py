@@ -1,4 +1,5 @@
 """Outbox event ids are UUIDv7: canonical UUIDs of version 7 and the RFC variant, unique, ordered by millisecond."""
+import os
 import time
 import uuid
 
@@ -25,3 +26,17 @@ def test_later_event_ids_sort_after_those_of_earlier_milliseconds():
     time.sleep(0.002)
     second = [new_event_id() for _ in range(2000)]
     assert max(first) < min(second)
+
+
+def test_a_forked_process_makes_other_ids_than_its_parent():
+    read, write = os.pipe()
+    child = os.fork()
+    if child == 0:  # the child: its next ids, as a worker forked by the HTTP server would make them
+        os.write(write, " ".join(new_event_id() for _ in range(50)).encode())
+        os._exit(0)
+    os.close(write)
+    mine = {new_event_id()[19:] for _ in range(50)}  # the random part (past the time and version)
+    with os.fdopen(read) as pipe:
+        theirs = {event_id[19:] for event_id in pipe.read().split()}
+    os.waitpid(child, 0)
+    assert len(theirs) == 50 and not mine & theirs
