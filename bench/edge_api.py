@@ -14,6 +14,7 @@ import os
 import platform
 import random
 import resource
+import statistics
 import tempfile
 import time
 import uuid
@@ -211,6 +212,18 @@ def measure(edge: ServiceProcess, db_path: str, codes: list[str], first: int, co
     return figures
 
 
+def summarise(runs: list[dict]) -> dict:
+    """One run's figures as they are; several runs: each figure's median, the checks summed, and the spread."""
+    if len(runs) == 1:
+        return runs[0]
+    checks = ("errors", "drift", "double_applied")
+    summary = {name: (sum(run[name] for run in runs) if name in checks else statistics.median(run[name] for run in runs))
+               for name in runs[0]}
+    for name in ("confirms_per_s", "p99_ms"):
+        summary[f"{name}_range"] = [min(run[name] for run in runs), max(run[name] for run in runs)]
+    return {**summary, "runs": len(runs)}
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="bench-edge_api", description=__doc__)
     parser.add_argument("--devices", default="10,50,100,200", help="device counts to run (default: %(default)s)")
@@ -220,6 +233,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--pace", type=float, default=20.0,
                         help="also run each device count with every device confirming this many times a second on a "
                              "steady timetable (0: only as fast as answers come; default: %(default)s)")
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="run each device count (and pace) this many times with fresh devices and report each "
+                             "figure's median, with the range of confirms/s and p99 (this VM's speed drifts between "
+                             "runs; default: %(default)s)")
     parser.add_argument("--workers", type=int, default=2,
                         help="wes-edge serve --workers: 2 or more = the site agent and N-1 HTTP worker processes "
                              "(1: waitress in one process)")
@@ -227,7 +244,8 @@ def main(argv: list[str] | None = None) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     counts = [int(c) for c in args.devices.split(",")]
     runs = [(count, pace) for count in counts for pace in ((0.0, args.pace) if args.pace else (0.0,))]
-    pickers = sum(count for count, _ in runs)
+    runs = [run for run in runs for _ in range(max(1, args.repeat))]
+    pickers = sum(count for count, _ in runs)  # fresh pickers for every run, repeats included
     work = Path(tempfile.mkdtemp(prefix="wes-bench-edge-"))
     db_path = str(work / f"edge-{SITE}.db")
     log.info("building a site with %d pickers and %d orders in %s", pickers, args.orders, work)
@@ -239,14 +257,15 @@ def main(argv: list[str] | None = None) -> None:
                                        "--workers", str(args.workers)],
                               free_port(), work / "edge.log").start()
         try:
-            first = 1
+            first, repeated = 1, {}
             for count, pace in runs:  # fresh devices and pickers for every run
-                figures = measure(edge, db_path, codes, first, count, args, pace)
+                repeated.setdefault((count, pace), []).append(measure(edge, db_path, codes, first, count, args, pace))
                 first += count
+            for (count, pace), figures in repeated.items():
                 if pace:
-                    results[str(count)]["paced"] = figures
+                    results[str(count)]["paced"] = summarise(figures)
                 else:
-                    results[str(count)] = figures
+                    results[str(count)] = summarise(figures)
         finally:
             edge.stop()
     print(json.dumps({"bench": "edge_api", "machine": f"{platform.machine()}, Python {platform.python_version()}",
