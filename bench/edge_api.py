@@ -63,6 +63,7 @@ class Stats:
     def __init__(self, picked_by_location: dict[str, int]):
         self.latencies: list[float] = []
         self.confirms = self.errors = self.replays = self.replays_answered_as_replay = 0
+        self.no_task_answers = 0  # "no open task": the site ran out of work, so the run measured less than it says
         self.elapsed = self.loadgen_cpu = self.server_cpu = 0.0
         self.picked_by_location = picked_by_location  # shared by warm-up and measurement, for the drift check
 
@@ -103,6 +104,7 @@ class Device:
             task = body.get("task") if status == 200 else None
             if task is None:
                 stats.errors += status != 200
+                stats.no_task_answers += status == 200
                 await asyncio.sleep(0.05)
                 continue
             if task["next_step"] == "scan_location":
@@ -203,12 +205,16 @@ def measure(edge: ServiceProcess, db_path: str, codes: list[str], first: int, co
                "p99_ms": round(percentile(stats.latencies, 0.99), 2),
                "errors": stats.errors, "drift": drift, "double_applied": double_applied_ops(db_path),
                "replays": stats.replays, "replays_answered_as_replay": stats.replays_answered_as_replay,
+               "no_task_answers": stats.no_task_answers,
                "loadgen_cpu_cores": round(stats.loadgen_cpu / stats.elapsed, 2),
                "server_cpu_cores": round(stats.server_cpu / stats.elapsed, 2),
                "server_cpu_ms_per_confirm": round(1000 * stats.server_cpu / max(stats.confirms, 1), 2)}
     if pace:
         figures = {"offered_per_s": round(count * pace), **figures}
     log.info("%d devices%s: %s", count, f" at {pace:g} confirms/s each" if pace else "", figures)
+    if stats.no_task_answers:
+        log.warning("%d devices: the site ran out of open tasks %d times: these figures undercount; raise --orders",
+                    count, stats.no_task_answers)
     return figures
 
 
@@ -216,7 +222,7 @@ def summarise(runs: list[dict]) -> dict:
     """One run's figures as they are; several runs: each figure's median, the checks summed, and the spread."""
     if len(runs) == 1:
         return runs[0]
-    checks = ("errors", "drift", "double_applied")
+    checks = ("errors", "drift", "double_applied", "no_task_answers")
     summary = {name: (sum(run[name] for run in runs) if name in checks else statistics.median(run[name] for run in runs))
                for name in runs[0]}
     for name in ("confirms_per_s", "p99_ms"):
@@ -228,7 +234,8 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="bench-edge_api", description=__doc__)
     parser.add_argument("--devices", default="10,50,100,200", help="device counts to run (default: %(default)s)")
     parser.add_argument("--seconds", type=float, default=10.0, help="measured seconds per device count")
-    parser.add_argument("--orders", type=int, default=3000, help="orders released before the run")
+    parser.add_argument("--orders", type=int, default=0,
+                        help="orders released before the run (default: 3,000 for each --repeat)")
     parser.add_argument("--replay-share", type=float, default=0.05, help="share of confirms sent twice")
     parser.add_argument("--pace", type=float, default=20.0,
                         help="also run each device count with every device confirming this many times a second on a "
@@ -246,6 +253,7 @@ def main(argv: list[str] | None = None) -> None:
     runs = [(count, pace) for count in counts for pace in ((0.0, args.pace) if args.pace else (0.0,))]
     runs = [run for run in runs for _ in range(max(1, args.repeat))]
     pickers = sum(count for count, _ in runs)  # fresh pickers for every run, repeats included
+    args.orders = args.orders or 3000 * max(1, args.repeat)
     work = Path(tempfile.mkdtemp(prefix="wes-bench-edge-"))
     db_path = str(work / f"edge-{SITE}.db")
     log.info("building a site with %d pickers and %d orders in %s", pickers, args.orders, work)

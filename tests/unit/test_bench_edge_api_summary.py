@@ -2,15 +2,16 @@
 from bench.edge_api import summarise
 
 RUN = {"confirms_per_s": 100, "p50_ms": 1.0, "p95_ms": 2.0, "p99_ms": 3.0, "errors": 0, "drift": 0,
-       "double_applied": 0}
+       "double_applied": 0, "no_task_answers": 0}
 
 
 def test_repeated_runs_report_medians_the_spread_and_every_check_that_failed_in_any_run():
-    runs = [RUN, {**RUN, "confirms_per_s": 120, "p99_ms": 5.0, "errors": 1}, {**RUN, "confirms_per_s": 90, "drift": 2}]
+    runs = [RUN, {**RUN, "confirms_per_s": 120, "p99_ms": 5.0, "errors": 1}, {**RUN, "confirms_per_s": 90, "drift": 2, "no_task_answers": 5}]
     summary = summarise(runs)
     assert summary["confirms_per_s"] == 100 and summary["p99_ms"] == 3.0 and summary["p50_ms"] == 1.0
     assert summary["confirms_per_s_range"] == [90, 120] and summary["p99_ms_range"] == [3.0, 5.0]
-    assert (summary["errors"], summary["drift"], summary["double_applied"]) == (1, 2, 0)  # never a median
+    checks = ("errors", "drift", "double_applied", "no_task_answers")
+    assert [summary[name] for name in checks] == [1, 2, 0, 5]  # summed over the runs, never a median
     assert summary["runs"] == 3
 
 
