@@ -7,7 +7,7 @@ EPISODES ?= 3
 SITES ?= 2
 CHAOS_ARGS ?=
 
-.PHONY: demo test label-renderer chaos bench bench-sync bench-drain bench-sites bench-scan_feedback bench-edge_api bench-dashboard bench-ops bench-central_ingest venv mosquitto clean
+.PHONY: demo test label-renderer chaos bench bench-sync bench-drain bench-sites bench-scan_feedback bench-edge_api bench-edge_writer bench-dashboard bench-ops bench-central_ingest venv mosquitto clean
 
 venv: $(VENV)/.installed
 
@@ -33,7 +33,7 @@ test: venv mosquitto label-renderer
 chaos: venv mosquitto
 	$(PY) -m deploy.chaos --episodes $(EPISODES) --sites $(SITES) $(CHAOS_ARGS)
 
-bench: bench-sync bench-drain bench-sites bench-scan_feedback bench-edge_api bench-dashboard bench-ops bench-central_ingest
+bench: bench-sync bench-drain bench-sites bench-scan_feedback bench-edge_api bench-edge_writer bench-dashboard bench-ops bench-central_ingest
 
 bench-sync: venv mosquitto
 	$(PY) -m bench.sync
@@ -49,6 +49,9 @@ bench-scan_feedback: venv
 
 bench-edge_api: venv mosquitto
 	$(PY) -m bench.edge_api
+
+bench-edge_writer: venv
+	$(PY) -m bench.edge_writer
 
 bench-dashboard: venv
 	$(PY) -m bench.dashboard_render
