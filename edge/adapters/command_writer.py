@@ -36,6 +36,7 @@ ANSWER_TIMEOUT_S = 30.0
 RECONNECT_AFTER_S = 1.0
 STALL_TIMEOUT_S = 5.0  # the writer's limit on a worker that sends half a message or does not read its answer
 FRAME = struct.Struct("!I")  # each message: its length, then the pickle
+MAX_MESSAGE_BYTES = 1 << 20  # a hot command or its answer is a few hundred bytes
 
 
 def _socket_of(conn: Connection, timeout_s: float) -> socket.socket:
@@ -60,6 +61,8 @@ def send_message(sock: socket.socket, message) -> None:
 def receive_message(sock: socket.socket):
     """Read one message; EOFError when the other side has gone. One call at a time per connection, so never two."""
     data = sock.recv(65536)
+    if len(data) >= FRAME.size and FRAME.unpack_from(data)[0] > MAX_MESSAGE_BYTES:
+        raise EOFError(f"a message of {FRAME.unpack_from(data)[0]} bytes: not a worker of this server")
     while len(data) < FRAME.size or len(data) < FRAME.size + FRAME.unpack_from(data)[0]:
         more = sock.recv(65536)
         if not more:

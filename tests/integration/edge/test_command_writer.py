@@ -4,6 +4,7 @@ The writer runs on a thread here, over the same local socket, key and pickling a
 HTTP workers' app (COMMAND_WRITER set). A second app runs the same walk on a copy of the database without it.
 """
 import logging
+import os
 import sqlite3
 import threading
 import time
@@ -155,13 +156,16 @@ def test_a_worker_waits_no_longer_than_its_answer_timeout_then_runs_the_command_
             conn.close()
 
 
-def test_the_writer_drops_a_connection_that_sends_what_is_not_a_message_and_serves_the_others(db_path, caplog):
+@pytest.mark.parametrize("junk", [len(b"\x80\x05not a pickle").to_bytes(4, "big") + b"\x80\x05not a pickle",
+                                  (1 << 30).to_bytes(4, "big") + b"\x80\x05"],
+                         ids=["a whole message that is no pickle", "a length of 1 GiB"])
+def test_the_writer_drops_a_connection_that_sends_what_is_not_a_message_and_serves_the_others(db_path, caplog, junk):
     settings = new_writer_settings()
     writer = start_command_writer(db_path, settings)
     try:
         rogue = Client(settings["address"], "AF_UNIX", authkey=bytes.fromhex(settings["key"]))
         with caplog.at_level(logging.WARNING):
-            rogue.send_bytes(b"\x80\x05not a pickle at all")  # framed, so it arrives whole: the pickle is bad
+            os.write(rogue.fileno(), junk)  # past the key handshake: raw bytes where a framed pickle belongs
             assert wait_closed(rogue)
         rogue.close()
         client = WriterClient(settings, fallback=lambda handler, cmd: pytest.fail("ran locally"))
