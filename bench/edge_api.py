@@ -236,7 +236,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--devices", default="10,50,100,200", help="device counts to run (default: %(default)s)")
     parser.add_argument("--seconds", type=float, default=10.0, help="measured seconds per device count")
     parser.add_argument("--orders", type=int, default=0,
-                        help="orders released before the run (default: 3,000 for each --repeat)")
+                        help="orders released before the run (default: 4,000 for each --repeat)")
     parser.add_argument("--replay-share", type=float, default=0.05, help="share of confirms sent twice")
     parser.add_argument("--pace", type=float, default=20.0,
                         help="also run each device count with every device confirming this many times a second on a "
@@ -254,7 +254,7 @@ def main(argv: list[str] | None = None) -> None:
     runs = [(count, pace) for count in counts for pace in ((0.0, args.pace) if args.pace else (0.0,))]
     runs = [run for run in runs for _ in range(max(1, args.repeat))]
     pickers = sum(count for count, _ in runs)  # fresh pickers for every run, repeats included
-    args.orders = args.orders or 3000 * max(1, args.repeat)
+    args.orders = args.orders or 4000 * max(1, args.repeat)
     work = Path(tempfile.mkdtemp(prefix="wes-bench-edge-"))
     db_path = str(work / f"edge-{SITE}.db")
     log.info("building a site with %d pickers and %d orders in %s", pickers, args.orders, work)
