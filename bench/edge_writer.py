@@ -2,8 +2,8 @@
 
 The site agent's command writer runs every handheld write, one group commit at a time, on one thread: its time per
 command caps the edge. This runs the real pick flow (next task, location scan, one confirm per unit) for `size`
-pickers at once (signed in or not: the HTTP layer checks that), as the writer does: one command per picker in each group commit (`commit_batch`, the same job as
-the writer), and reports the thread's CPU and wall time per command for each size. Small commits are what paced
+pickers at once (signed in or not: the HTTP layer checks that), as the writer does: one command per picker in each
+group commit (`commit_batch`, the same job as the writer), and reports the thread's CPU and wall time per command for each size. Small commits are what paced
 pickers make; big ones what a saturated edge makes. No HTTP and no socket: only the writer's share of the work.
 Prints one JSON line last.
 """
@@ -18,7 +18,8 @@ from pathlib import Path
 
 from edge.adapters.group_commit import Slot, commit_batch
 from edge.bootstrap import hot_command_job, prepare_site
-from edge.service.messagebus import HANDLERS
+from edge.service.commands import AssignNextTask, ScanLocation
+from edge.service.messagebus import prepared_handler
 from edge.web.api.lean_args import read_location_scan, read_pick
 from edge.web.api.picking import location_scan_command, next_task_command, pick_command
 
@@ -47,9 +48,9 @@ class Picker:
 
     def answered(self, cmd, result) -> int:
         """Follow the answer; return 1 for a confirmed pick."""
-        if type(cmd).__name__ == "AssignNextTask":
+        if isinstance(cmd, AssignNextTask):
             self.task = result["task"]
-        elif type(cmd).__name__ == "ScanLocation":
+        elif isinstance(cmd, ScanLocation):
             self.task = {**self.task, "next_step": "pick"}
         else:
             self.task = {**self.task, "picked_qty": self.task["picked_qty"] + 1}
@@ -63,11 +64,7 @@ def run_commits(db_path: str, pickers: list[Picker], commits: int) -> tuple[int,
     cpu, wall = time.thread_time(), time.perf_counter()
     for _ in range(commits):
         commands = [picker.next_command() for picker in pickers]
-        slots = []
-        for cmd in commands:
-            handler = HANDLERS[type(cmd)]
-            getattr(handler, "prepare", lambda c: None)(cmd)  # as the bus does before queueing
-            slots.append(Slot(lambda db, handler=handler, cmd=cmd: job(handler, cmd, db)))
+        slots = [Slot(lambda db, handler=prepared_handler(cmd), cmd=cmd: job(handler, cmd, db)) for cmd in commands]
         _, committed = commit_batch(db_path, lambda: slots)
         if not committed:
             raise RuntimeError(slots[0].error)

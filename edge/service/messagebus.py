@@ -45,6 +45,15 @@ GROUP_COMMITTED = frozenset({commands.AssignNextTask, commands.ScanLocation, com
 GroupRunner = Callable[[Callable, commands.Command], object]
 
 
+def prepared_handler(cmd: commands.Command) -> Callable:
+    """Return the command's handler, once it has worked out what it can from the command alone (no transaction)."""
+    handler = HANDLERS[type(cmd)]
+    prepare = getattr(handler, "prepare", None)
+    if prepare is not None:
+        prepare(cmd)
+    return handler
+
+
 class MessageBus:
     """Handle commands one at a time, each in its own unit of work.
 
@@ -55,10 +64,7 @@ class MessageBus:
         self.uow_factory, self.run_grouped = uow_factory, run_grouped
 
     def handle(self, cmd: commands.Command):
-        handler = HANDLERS[type(cmd)]
-        prepare = getattr(handler, "prepare", None)
-        if prepare is not None:  # what the handler can work out from the command alone, outside the transaction
-            prepare(cmd)
+        handler = prepared_handler(cmd)
         if self.run_grouped is not None and type(cmd) in GROUP_COMMITTED:
             return self.run_grouped(handler, cmd)
         return handler(cmd, self.uow_factory())
