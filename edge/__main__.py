@@ -213,12 +213,14 @@ def serve_with_workers(args: argparse.Namespace) -> int:
 
 
 def agent(args: argparse.Namespace) -> int:
+    from edge.serving import end_with_serving_process
     from edge.site_agent import run_site_agent
 
     password = read_password_file(args.mqtt_password_file) if args.mqtt_password_file else None
     stopping = threading.Event()
     signal.signal(signal.SIGINT, lambda *_: stopping.set())
     signal.signal(signal.SIGTERM, lambda *_: stopping.set())
+    end_with_serving_process()  # after the handler: a SIGTERM from the kernel stops the agent in good order
     run_site_agent(args.site, args.db, args.mqtt_url, stopping, resend_after=args.resend_after,
                    mqtt_username=args.mqtt_username, mqtt_password=password, mqtt_ca_file=args.mqtt_ca_file,
                    outbox_budget_mb=args.outbox_budget_mb, outbox_retention_hours=args.outbox_retention_hours,

@@ -4,6 +4,7 @@ granian speaks HTTP in Rust threads, outside Python's GIL, and hands each reques
 worker process: on the handheld's hot calls that took ~40% less CPU per request than gunicorn's threaded workers here.
 Each worker builds its own app (its own connections; the writer lock orders the processes).
 """
+import ctypes
 import gc
 import json
 import logging
@@ -15,6 +16,8 @@ import sys
 log = logging.getLogger(__name__)
 
 WORKER_SETTINGS = "WES_EDGE_WORKER_SETTINGS"  # how the serving process tells its workers what to build
+SERVING_PID = "WES_EDGE_SERVING_PID"  # the serving process, which the agent and the HTTP workers must not outlive
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
 # Requests a worker runs at once (more wait in granian, their connections open). Hot writes wait on the site
 # agent's command writer, so more requests in flight make bigger group commits: 64 beat 16 and 32 here.
 THREADS_PER_WORKER = 64
@@ -30,10 +33,29 @@ def worker_app():
     from edge.bootstrap import worker_app_factory
 
     settings = json.loads(os.environ[WORKER_SETTINGS])
+    end_with_serving_process()
     app = worker_app_factory(settings.pop("site_id"), settings.pop("db_path"), **settings)()
     settle_garbage_collector()
     yield_cpu_to_agent()
     return app
+
+
+def end_with_serving_process() -> None:
+    """Have the kernel send this process SIGTERM when the serving process ends, however it ends (Linux).
+
+    Without it, a serving process that was killed (kill -9, the OOM killer) left the site agent and the HTTP workers
+    running: the agent kept the broker session, the command writer and the database, and a restarted edge started a
+    second agent beside the first. SIGTERM stops either as if the serving process had asked.
+    """
+    serving = os.environ.get(SERVING_PID)
+    if not serving:
+        return  # not started by `serve --workers`
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+    except (OSError, AttributeError):  # not Linux: the service manager stops the whole group instead
+        return
+    if os.getppid() != int(serving):  # it ended before the request above was made
+        os.kill(os.getpid(), signal.SIGTERM)
 
 
 def yield_cpu_to_agent(niceness: int = WORKER_NICENESS) -> None:
@@ -65,6 +87,7 @@ def serve_workers(settings: dict, host: str, port: int, http_processes: int,
     from granian.log import LogLevels
 
     os.environ[WORKER_SETTINGS] = json.dumps(settings)
+    os.environ[SERVING_PID] = str(os.getpid())
     logging.getLogger("_granian").addFilter(_ThreadCountAdvice())
     Granian("edge.serving:worker_app", factory=True, address=host, port=port, interface=Interfaces.WSGI,
             workers=http_processes, blocking_threads=threads, http=HTTPModes.http1, websockets=False,
@@ -81,7 +104,7 @@ class _ThreadCountAdvice(logging.Filter):
 def start_agent(agent_args: list[str]) -> subprocess.Popen:
     """Start `wes-edge agent` with the same site, database and broker settings as the server."""
     return subprocess.Popen([sys.executable, "-m", "edge", "agent", *agent_args], stdin=subprocess.DEVNULL,
-                            env=dict(os.environ, PYTHONUNBUFFERED="1"))
+                            env=dict(os.environ, PYTHONUNBUFFERED="1", **{SERVING_PID: str(os.getpid())}))
 
 
 def stop_agent(agent: subprocess.Popen) -> None:

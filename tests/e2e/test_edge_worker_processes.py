@@ -1,6 +1,8 @@
 """The edge served by two HTTP worker processes and the site agent: picks made in any worker reach the centre."""
 import os
 import re
+import signal
+import time
 
 from deploy.mosquitto import free_port
 from deploy.processes import SAMPLE_DIR, ServiceProcess, http_json
@@ -36,6 +38,34 @@ def test_worker_processes_serve_the_floor_and_the_agent_syncs_every_event(tmp_pa
     ran = re.search(r"command writer ran (\d+) commands", (tmp_path / f"edge-{SITE}.log").read_text())
     assert ran and int(ran.group(1)) >= 6  # next task, scans and picks went through the agent's writer
 
+
+def test_a_killed_serving_process_takes_its_agent_and_workers_with_it(tmp_path, broker):
+    edge = ServiceProcess("edge", [
+        "--site", SITE, "--db", str(tmp_path / f"edge-{SITE}.db"), "--mqtt-url", broker.url,
+        "--seed", str(SAMPLE_DIR / f"{SITE}.json"), "--workers", "3"], free_port(), tmp_path / f"edge-{SITE}.log")
+    edge.start()
+    agent, workers = _agent_and_workers(edge.process.pid)
+    try:
+        assert len(workers) == 2
+        time.sleep(1)  # running, not starting: a process ending at once would not show the point
+        assert all(_alive(pid) for pid in [agent, *workers])
+        edge.kill()  # kill -9: the serving process stops nobody itself
+        wait_until(lambda: not any(_alive(pid) for pid in [agent, *workers]), 20,
+                   "the agent and the HTTP workers to end with the serving process")
+    finally:
+        edge.kill()
+        for pid in [agent, *workers]:  # left behind only if the test failed
+            if _alive(pid):
+                os.kill(pid, signal.SIGKILL)
+    log = (tmp_path / f"edge-{SITE}.log").read_text()
+    assert "command writer ran" in log  # the agent stopped in good order (SIGTERM), not killed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return _stat_fields(f"/proc/{pid}/stat")[0] != "Z"  # a zombie has ended; only its parent's wait is missing
+    except OSError:
+        return False
 
 def _agent_and_workers(serving_pid: int) -> tuple[int, list[int]]:
     children = [int(pid) for pid in os.listdir("/proc") if pid.isdigit() and _parent(int(pid)) == serving_pid]
