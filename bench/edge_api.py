@@ -15,15 +15,20 @@ import platform
 import random
 import resource
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 import uuid
+from contextlib import contextmanager
 from pathlib import Path
 
 from deploy.mosquitto import MosquittoBroker, free_port
 from deploy.processes import ServiceProcess
+from sync.sqlite_store import SqliteOutboxStore
 
 from .edge_load_site import SITE, PIN, build_site, double_applied_ops, enrolment_codes, stock_by_location
+from .sync_peers import migrate
 
 log = logging.getLogger("bench.edge_api")
 UNITS_PER_LINE = 10  # each order line, so each pick task, is this many units
@@ -210,6 +215,8 @@ def measure(edge: ServiceProcess, db_path: str, codes: list[str], first: int, co
                "loadgen_cpu_cores": round(stats.loadgen_cpu / stats.elapsed, 2),
                "server_cpu_cores": round(stats.server_cpu / stats.elapsed, 2),
                "server_cpu_ms_per_confirm": round(1000 * stats.server_cpu / max(stats.confirms, 1), 2)}
+    if args.centre:
+        figures["sync_lag_events"] = SqliteOutboxStore(db_path, "up").depth()
     if pace:
         figures = {"offered_per_s": round(count * pace), **figures}
     log.info("%d devices%s: %s", count, f" at {pace:g} confirms/s each" if pace else "", figures)
@@ -217,6 +224,21 @@ def measure(edge: ServiceProcess, db_path: str, codes: list[str], first: int, co
         log.warning("%d devices: the site ran out of open tasks %d times: these figures undercount; raise --orders",
                     count, stats.no_task_answers)
     return figures
+
+
+@contextmanager
+def centre_for(broker_url: str, work: Path, wanted: bool):
+    """Run an acknowledging centre beside the edge, at the lowest priority: in production it is another machine."""
+    if not wanted:
+        yield None
+        return
+    centre = subprocess.Popen(["nice", "-n", "19", sys.executable, "-m", "bench.sync_peers", "centre", "--url",
+                               broker_url, "--db", migrate(str(work / "centre.db"))], stdin=subprocess.DEVNULL)
+    try:
+        yield centre
+    finally:
+        centre.terminate()
+        centre.wait(timeout=30)
 
 
 def summarise(runs: list[dict]) -> dict:
@@ -245,6 +267,10 @@ def main(argv: list[str] | None = None) -> None:
                         help="run each device count (and pace) this many times with fresh devices and report each "
                              "figure's median, with the range of confirms/s and p99 (this VM's speed drifts between "
                              "runs; default: %(default)s)")
+    parser.add_argument("--centre", action="store_true",
+                        help="also run a centre that acknowledges every event (bench.sync_peers, nice 19), so the "
+                             "site agent publishes its outbox as in production; each run then reports the outbox "
+                             "rows not yet acknowledged at its end (sync_lag_events)")
     parser.add_argument("--workers", type=int, default=2,
                         help="wes-edge serve --workers: 2 or more = the site agent and N-1 HTTP worker processes "
                              "(1: waitress in one process)")
@@ -261,7 +287,7 @@ def main(argv: list[str] | None = None) -> None:
     build_site(db_path, work, pickers=pickers, locations=1000, orders=args.orders, lines=4, qty=UNITS_PER_LINE)
     codes = enrolment_codes(db_path, pickers)
     results: dict[str, dict] = {}
-    with MosquittoBroker(workdir=str(work / "mqtt")) as broker:
+    with MosquittoBroker(workdir=str(work / "mqtt")) as broker, centre_for(broker.url, work, args.centre):
         edge = ServiceProcess("edge", ["--site", SITE, "--db", db_path, "--mqtt-url", broker.url,
                                        "--workers", str(args.workers)],
                               free_port(), work / "edge.log").start()
@@ -279,6 +305,7 @@ def main(argv: list[str] | None = None) -> None:
             edge.stop()
     print(json.dumps({"bench": "edge_api", "machine": f"{platform.machine()}, Python {platform.python_version()}",
                       "server": f"wes-edge serve --workers {args.workers}", "pace_per_device": args.pace,
+                      "centre": args.centre,
                       "devices": results}))
 
 

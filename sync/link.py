@@ -2,6 +2,7 @@
 import logging
 import queue
 import threading
+import time
 from typing import Callable
 
 from .topics import matches
@@ -17,8 +18,13 @@ class SyncLink:
     paho's network thread only enqueues; handlers and pumps run here.
     """
 
-    def __init__(self, name: str, tick: float = 0.05):
-        self.name, self.tick = name, tick
+    def __init__(self, name: str, tick: float = 0.05, pump_gap: float = 0.0):
+        """`pump_gap`: the least time between two rounds of the pumps (0: after every item).
+
+        A site's command writer nudges after every group commit, hundreds of times a second at a busy shift; a
+        round per nudge published many small batches, each acknowledged and marked (a write) on its own.
+        """
+        self.name, self.tick, self.pump_gap = name, tick, pump_gap
         self._queue: queue.Queue = queue.Queue()
         self._routes: list[tuple[str, Route]] = []
         self._pumps: list[Callable[[], object]] = []
@@ -56,9 +62,11 @@ class SyncLink:
         self._thread.join(timeout)
 
     def _run(self) -> None:
+        due, wanted = 0.0, True  # when the pumps may run next; whether anything since their last round asks for one
         while not self._stop.is_set():
+            wait = max(0.0, due - time.monotonic()) if wanted else self.tick
             try:
-                item = self._queue.get(timeout=self.tick)
+                item = self._queue.get(timeout=wait) if wait > 0 else self._queue.get_nowait()
             except queue.Empty:
                 item = None
             try:
@@ -66,8 +74,12 @@ class SyncLink:
                     item()
                 elif item is not None:
                     self._dispatch(*item)
-                for pump in self._pumps:
-                    pump()
+                wanted = True  # a nudge, a message, a call or the tick
+                if time.monotonic() >= due:
+                    wanted = False
+                    for pump in self._pumps:
+                        pump()
+                    due = time.monotonic() + self.pump_gap
             except Exception:
                 log.exception("%s: sync step failed; will retry", self.name)
                 self._stop.wait(0.5)

@@ -16,6 +16,9 @@ from .sqlite_store import SqliteInboxStore, SqliteOutboxStore, read_connection, 
 log = logging.getLogger(__name__)
 
 UP_STREAM = "up"
+# The least time between two rounds of sending (SyncLink.pump_gap): at a busy shift events go up in batches gathered
+# over this long, not one small batch per group commit. It is the most a nudge waits; the centre sees picks this late.
+PUMP_GAP_S = 0.05
 
 
 class SiteSyncEndpoint:
@@ -26,7 +29,7 @@ class SiteSyncEndpoint:
                  ca_file: str | None = None):
         self.db_path, self.site = db_path, site
         self.central_online = False
-        self.link = SyncLink(f"sync-{site}")
+        self.link = SyncLink(f"sync-{site}", pump_gap=PUMP_GAP_S)
         self.outbox = SqliteOutboxStore(db_path, UP_STREAM)
         self.inbox = SqliteInboxStore(db_path)
         self.transport = PahoTransport(
