@@ -25,6 +25,7 @@ class SyncLink:
         round per nudge published many small batches, each acknowledged and marked (a write) on its own.
         """
         self.name, self.tick, self.pump_gap = name, tick, pump_gap
+        self._nudged = False  # a nudge is waiting for the next round: further nudges need not wake the thread
         self._queue: queue.Queue = queue.Queue()
         self._routes: list[tuple[str, Route]] = []
         self._pumps: list[Callable[[], object]] = []
@@ -46,8 +47,10 @@ class SyncLink:
         self._queue.put(fn)
 
     def nudge(self) -> None:
-        """Wake the link so new outbox rows go out now rather than at the next tick."""
-        self._queue.put(None)
+        """Wake the link so new outbox rows go out now rather than at the next tick (once per round is enough)."""
+        if not self._nudged:
+            self._nudged = True
+            self._queue.put(None)
 
     def idle(self) -> bool:
         """Tell whether nothing waits in the queue (so work gathered so far should go now, not wait for more)."""
@@ -76,7 +79,7 @@ class SyncLink:
                     self._dispatch(*item)
                 wanted = True  # a nudge, a message, a call or the tick
                 if time.monotonic() >= due:
-                    wanted = False
+                    wanted = self._nudged = False  # before the pumps: what is committed from here on nudges again
                     for pump in self._pumps:
                         pump()
                     due = time.monotonic() + self.pump_gap

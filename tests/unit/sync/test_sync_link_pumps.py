@@ -28,6 +28,25 @@ def test_a_burst_of_nudges_makes_one_round_per_gap_and_the_last_nudge_is_served(
     assert rounds[0] < 0.2 + 0.15  # the nudges are served within the gap, not at the next tick (10 s)
 
 
-def test_without_a_gap_every_nudge_gets_its_round():
-    rounds = run_link(pump_gap=0.0, nudges=50)
-    assert len(rounds) >= 50 and rounds[0] < 0.15
+def test_without_a_gap_a_nudge_is_served_at_once_and_one_made_during_a_round_gets_another():
+    link, rounds, done = SyncLink("test-link", tick=10.0), [], threading.Event()
+
+    def pump():
+        rounds.append(time.monotonic())
+        if len(rounds) == 2:
+            link.nudge()  # a commit while the round reads the outbox: its rows need one more round
+        if len(rounds) == 3:
+            done.set()
+
+    link.add_pump(pump)
+    link.start()
+    try:
+        time.sleep(0.05)  # after the round every link makes as it starts
+        nudged = time.monotonic()
+        for _ in range(50):
+            link.nudge()
+        assert done.wait(2)
+    finally:
+        link.stop()
+    assert rounds[1] - nudged < 0.1 and rounds[2] - nudged < 0.2
+    assert len(rounds) == 4  # start, the 50 nudges together, the nudge made during it, link.stop's
