@@ -4,7 +4,9 @@ For each device count, twice: devices sending as fast as answers come (the most 
 confirming `--pace` times a second on a steady timetable (`paced`: what a picker feels at that rate). Each run reports
 confirms/s and p50/p95/p99 latency of pick confirmations, errors, and two correctness checks:
 `drift` (locations whose stock is not initial stock minus the picks confirmed) and `double_applied` (op_ids, some
-replayed on purpose, sometimes concurrently, that were applied more than once). Prints one JSON line last.
+replayed on purpose, sometimes concurrently, that were applied more than once). A centre that acknowledges every
+event runs beside the edge (`--no-centre` to leave it out), so the site agent publishes its outbox as in production.
+Prints one JSON line last.
 """
 import argparse
 import asyncio
@@ -267,10 +269,11 @@ def main(argv: list[str] | None = None) -> None:
                         help="run each device count (and pace) this many times with fresh devices and report each "
                              "figure's median, with the range of confirms/s and p99 (this VM's speed drifts between "
                              "runs; default: %(default)s)")
-    parser.add_argument("--centre", action="store_true",
-                        help="also run a centre that acknowledges every event (bench.sync_peers, nice 19), so the "
-                             "site agent publishes its outbox as in production; each run then reports the outbox "
-                             "rows not yet acknowledged at its end (sync_lag_events)")
+    parser.add_argument("--centre", action=argparse.BooleanOptionalAction, default=True,
+                        help="run a centre that acknowledges every event (bench.sync_peers, at nice 19: in production "
+                             "it is another machine), so the site agent publishes its outbox as in production; each "
+                             "run reports the outbox rows not yet acknowledged at its end (sync_lag_events); "
+                             "--no-centre: the agent publishes nothing (default: %(default)s)")
     parser.add_argument("--workers", type=int, default=2,
                         help="wes-edge serve --workers: 2 or more = the site agent and N-1 HTTP worker processes "
                              "(1: waitress in one process)")

@@ -35,9 +35,14 @@ def connect(path: str) -> sqlite3.Connection:
     # Savepoint journals in memory: a group commit's savepoint copies each page a job first changes, and past
     # 64 KiB SQLite spills that journal to a temporary file, a write() per page inside the writer lock.
     conn.execute("PRAGMA temp_store=MEMORY")
+    # SQLite keeps a WAL file at the largest size it ever reached (reused, not shrunk): a busy shift or a bulk load
+    # left hundreds of MB on the edge's disk for good. With a limit, the first write after a complete checkpoint
+    # cuts it back to this size.
+    conn.execute(f"PRAGMA journal_size_limit={WAL_SIZE_LIMIT}")
     return conn
 
 
+WAL_SIZE_LIMIT = 64 * 1024 * 1024
 _pooled = threading.local()
 POOL_PATHS_PER_THREAD = 8
 
