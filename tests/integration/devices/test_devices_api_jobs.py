@@ -9,7 +9,7 @@ from test_devices_print_queue import queue_shipping_labels, ssccs_in
 from edge.devices import print_queue as queue
 from sync.sqlite_store import write_transaction
 
-from conftest import SERIES
+from devices_support import SERIES
 
 
 def now():

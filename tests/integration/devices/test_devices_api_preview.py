@@ -8,7 +8,7 @@ from test_devices_print_queue import queue_shipping_labels
 
 from edge.devices.preview import RENDERER_ENV, renderer_problem
 
-from conftest import SERIES
+from devices_support import SERIES
 
 
 @pytest.fixture

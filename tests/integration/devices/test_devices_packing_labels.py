@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from conftest import SERIES, quick_transport
+from devices_support import SERIES, quick_transport
 
 from edge.adapters.central_inbox import apply_command
 from edge.bootstrap import seed_site

@@ -3,7 +3,7 @@ from fake_zebra_printer import READY, STALL
 from staff_client import log_in
 from test_devices_print_queue import queue_shipping_labels
 
-from conftest import SERIES
+from devices_support import SERIES
 
 
 def test_the_page_shows_printers_scanners_and_the_queue(client, lead, db_path, clock, printer, dispatcher):

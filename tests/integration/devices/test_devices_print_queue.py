@@ -1,5 +1,5 @@
 """The print queue against a fake Zebra on loopback: no label is lost, none printed twice by us."""
-from conftest import SERIES, dispatcher_for
+from devices_support import SERIES, dispatcher_for
 from fake_zebra_printer import READY, STALL, FakeZebraPrinter
 
 from edge.devices import print_queue as queue

@@ -1,6 +1,6 @@
 """Printer faults the dispatcher must tell apart: named errors from ~HQES, and jobs cut off mid-send."""
 import pytest
-from conftest import SERIES, dispatcher_for
+from devices_support import SERIES, dispatcher_for
 from fake_zebra_printer import (CLOSE_MID_SEND, HEAD_OPEN, PAPER_OUT, READY, RIBBON_OUT, SLOW_DRAIN, STALL_MID_SEND,
                                 extended_status_reply)
 from test_devices_print_queue import pack_printer, queue_shipping_labels

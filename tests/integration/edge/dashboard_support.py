@@ -1,7 +1,7 @@
 """Helpers for the dashboard tests: a picker's walk through the real handheld API, and reading audit entries."""
 import sqlite3
 
-from conftest import op
+from edge_api_support import op
 
 
 def take_task(client, picker: dict) -> dict:

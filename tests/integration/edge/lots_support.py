@@ -1,7 +1,7 @@
 """Eye drops in lots for the edge API tests: an ASN that teaches the site the item, then GS1 scans of each lot."""
 import sqlite3
 
-from conftest import op
+from edge_api_support import op
 
 DROPS_GTIN = "05012345678962"
 DROPS = {"sku": "SKU-EYE-DROPS", "description": "Eye drops 10 ml", "gtins": [DROPS_GTIN], "tracking": "lot_expiry"}

@@ -12,7 +12,7 @@ from multiprocessing.connection import Client, Listener
 
 import pytest
 
-from conftest import outbox, stock
+from edge_api_support import outbox, stock
 from edge.adapters import command_writer
 from edge.adapters.command_writer import WriterClient, new_writer_settings
 from edge.bootstrap import start_command_writer

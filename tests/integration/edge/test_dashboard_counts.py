@@ -1,7 +1,7 @@
 """The /counts page: variances waiting for approval, approve/reject with a reason (audited), open replenishments."""
 import pytest
 
-from conftest import add_login, dump, log_in, op, stock
+from edge_api_support import add_login, dump, log_in, op, stock
 from dashboard_support import audit_actions
 
 

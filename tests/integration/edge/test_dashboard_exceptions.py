@@ -3,7 +3,7 @@ import pytest
 
 from sync.sqlite_store import SqliteInboxStore
 
-from conftest import add_login, dump, log_in, outbox, op
+from edge_api_support import add_login, dump, log_in, outbox, op
 from dashboard_support import at_location, audit_actions, pick_all, row, short_pick, take_task, wrong_item
 
 

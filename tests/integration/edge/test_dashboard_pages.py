@@ -1,7 +1,7 @@
 """The dashboard pages: what the floor, KPI, people and sync pages show, and who may open them."""
 import pytest
 
-from conftest import add_login, dump, log_in, op
+from edge_api_support import add_login, dump, log_in, op
 from dashboard_support import at_location, pick_all, row, ship, short_pick, take_task, wrong_item
 
 PAGES = ["/", "/floor/live", "/exceptions", "/kpis", "/kpis.json", "/people", "/sync"]

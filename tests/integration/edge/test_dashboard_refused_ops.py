@@ -1,7 +1,7 @@
 """Handheld ops refused on replay because the lead moved the work on: logged once, listed, acknowledged (issue 6)."""
 import pytest
 
-from conftest import add_login, dump, log_in, op
+from edge_api_support import add_login, dump, log_in, op
 from dashboard_support import at_location, audit_actions, row, take_task
 
 DEVICE_TIME = "2025-03-03T08:41:07+00:00"  # when Sam picked, offline; the edge hears of it later

@@ -3,7 +3,7 @@ import json
 
 import pytest
 
-from conftest import dump, op, outbox
+from edge_api_support import dump, op, outbox
 from dashboard_support import row
 from edge.web import create_app
 

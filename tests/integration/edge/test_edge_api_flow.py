@@ -1,7 +1,7 @@
 """The picker's whole walk through the real app and a real SQLite file, and the centre's commands."""
 import pytest
 
-from conftest import SAMPLE_SEED, dump, op, outbox, sign_in, stock
+from edge_api_support import SAMPLE_SEED, dump, op, outbox, sign_in, stock
 from edge.adapters.migrations import WrongSite, init_database
 from edge.bootstrap import seed_site
 from sync.sqlite_store import EventRejected

@@ -1,7 +1,7 @@
 """Pack scanned items into cartons and load them at a dock door, through the real app and a real SQLite file."""
 import pytest
 
-from conftest import dump, op, outbox
+from edge_api_support import dump, op, outbox
 
 
 @pytest.fixture

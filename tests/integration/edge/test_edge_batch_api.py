@@ -1,7 +1,7 @@
 """Waves and batch picking through the edge API and dashboard on a real SQLite file (issue 9)."""
 import pytest
 
-from conftest import add_login, dump, log_in, op, outbox, stock
+from edge_api_support import add_login, dump, log_in, op, outbox, stock
 from dashboard_support import audit_actions, row
 
 

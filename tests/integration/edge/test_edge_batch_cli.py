@@ -3,7 +3,7 @@ import json
 
 from edge.__main__ import main
 
-from conftest import outbox
+from edge_api_support import outbox
 
 
 def test_the_rule_releases_due_orders_and_a_second_run_finds_nothing(db_path, centre, capsys):

@@ -1,7 +1,7 @@
 """The wes-edge command line: seed is idempotent, refuses another site's database, and every command has --help."""
 import pytest
 
-from conftest import SAMPLE_SEED, dump, outbox
+from edge_api_support import SAMPLE_SEED, dump, outbox
 from edge.__main__ import main
 
 

@@ -1,7 +1,7 @@
 """Request threads share one SQLite file: BEGIN IMMEDIATE keeps two pickers off the same task."""
 from concurrent.futures import ThreadPoolExecutor
 
-from conftest import op, outbox, sign_in
+from edge_api_support import op, outbox, sign_in
 
 
 def test_pickers_asking_at_once_never_get_the_same_task(client, centre):

@@ -1,7 +1,7 @@
 """Cycle counts through the edge API on a real SQLite file: blind count, recount, approval, freeze (issue 9)."""
 import pytest
 
-from conftest import add_login, dump, log_in, op, outbox, stock
+from edge_api_support import add_login, dump, log_in, op, outbox, stock
 from dashboard_support import at_location, row, take_task
 
 

@@ -5,7 +5,7 @@ import time
 import pytest
 from sqlite_utils import Database
 
-from conftest import ITEMS, SAMPLE_SEED, add_login, dump as dump_all, log_in, sign_in
+from edge_api_support import ITEMS, SAMPLE_SEED, add_login, dump as dump_all, log_in, sign_in
 from edge.bootstrap import start_edge
 from sync.hub_endpoint import HubSyncEndpoint
 from sync.sqlite_store import OutgoingEvent, append_outbox, connect, read_connection, sync_migrations, write_transaction

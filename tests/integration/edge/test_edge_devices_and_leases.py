@@ -1,7 +1,7 @@
 """Handheld enrolment, device tokens, task leases with fencing, postpone, and the short pick's alternative."""
 import pytest
 
-from conftest import dump, op
+from edge_api_support import dump, op
 from edge.adapters.sqlite_uow import SqliteUnitOfWork
 from edge.bootstrap import create_enrolment_code, revoke_device
 from edge.service.messagebus import MessageBus

@@ -2,7 +2,7 @@
 with the one error shape (or treated as plain data) and changes nothing."""
 import pytest
 
-from conftest import dump, op
+from edge_api_support import dump, op
 from edge.bootstrap import create_enrolment_code, revoke_device
 from edge.web import create_app
 

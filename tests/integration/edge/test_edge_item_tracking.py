@@ -1,5 +1,5 @@
 """Items that need a lot, expiry or serial: the task says so, and a pick without them is refused."""
-from conftest import ITEMS, op, outbox
+from edge_api_support import ITEMS, op, outbox
 
 
 def _at_location(client, headers, centre, tracking: str) -> dict:

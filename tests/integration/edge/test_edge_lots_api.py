@@ -1,7 +1,7 @@
 """Lots through the edge API on a real SQLite file: FEFO tasks, the lot picked booked, expired stock never picked."""
 import sqlite3
 
-from conftest import add_login, dump, log_in, op, outbox
+from edge_api_support import add_login, dump, log_in, op, outbox
 from lots_support import allocate_drops, drops_asn, lot_stock, receive_lot
 
 

@@ -4,7 +4,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from conftest import FakeSync, op, outbox, sign_in
+from edge_api_support import FakeSync, op, outbox, sign_in
 from edge.web import create_app
 from sync.outbox_budget import MB, OutboxBudget, OutboxPruner
 from sync.sqlite_store import OutgoingEvent, SqliteOutboxStore, append_outbox, read_connection, write_transaction

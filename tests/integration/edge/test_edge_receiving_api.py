@@ -4,7 +4,7 @@ import sqlite3
 from edge.adapters.receiving_queries import receiving_exceptions
 from protocols.labels.check_digits import with_check_digit
 
-from conftest import ITEMS, dump, op, outbox
+from edge_api_support import ITEMS, dump, op, outbox
 
 PALLET_1 = with_check_digit("03501234500000001")
 PALLET_2 = with_check_digit("03501234500000002")

@@ -1,7 +1,7 @@
 """Replenishment through the edge API on a real SQLite file: min/max, tasks before picks, the move (issue 9)."""
 import pytest
 
-from conftest import add_login, dump, log_in, op, outbox, stock
+from edge_api_support import add_login, dump, log_in, op, outbox, stock
 from dashboard_support import at_location, row, take_task
 from edge.service.refused_ops import LOGGED_REFUSALS
 

@@ -5,7 +5,7 @@ import pytest
 
 from edge.adapters.return_queries import open_put_backs, return_exceptions
 
-from conftest import ITEMS, add_login, dump, log_in, op, outbox, stock
+from edge_api_support import ITEMS, add_login, dump, log_in, op, outbox, stock
 
 
 def ship(client, centre, sam, order_id: str, lines: list[tuple[str, int]]) -> None:

@@ -7,7 +7,7 @@ from edge.__main__ import main as edge_cli
 from edge.adapters.staff_accounts import audit, audit_entries
 from sync.sqlite_store import write_transaction
 
-from conftest import STAFF_PASSWORD, add_login, csrf_token, dump, log_in
+from edge_api_support import STAFF_PASSWORD, add_login, csrf_token, dump, log_in
 
 
 def test_a_lead_logs_in_and_sees_the_dashboard(client, db_path):

@@ -1,7 +1,7 @@
 """Verification profiles set by the lead (API and dashboard page, CSRF, audited) and enforced on confirm."""
 import pytest
 
-from conftest import add_login, dump, log_in, op
+from edge_api_support import add_login, dump, log_in, op
 from dashboard_support import audit_actions
 
 

@@ -1,7 +1,7 @@
 """The handheld fast lane answers exactly as the Flask views do: same status, JSON and headers, same effects."""
 import sqlite3
 
-from conftest import outbox, stock
+from edge_api_support import outbox, stock
 from edge.web import create_app
 from handheld_walk_support import OPS, refused, walk
 

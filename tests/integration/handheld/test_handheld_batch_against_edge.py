@@ -14,7 +14,7 @@ from handheld.presenters.ports import run_inline
 from handheld.presenters.signin import SignInPresenter
 from handheld.sync_loop import SyncLoop, utc_now
 
-from conftest import ITEMS
+from handheld_support import ITEMS
 
 
 class Handheld:

@@ -12,7 +12,7 @@ from edge.bootstrap import create_enrolment_code
 from protocols.labels.check_digits import with_check_digit
 from sync.sqlite_store import write_transaction
 
-from conftest import ITEMS
+from handheld_support import ITEMS
 
 DRIVER = Path(__file__).with_name("kivy_receiving_driver.py")
 PALLET = with_check_digit("03501234500000009")

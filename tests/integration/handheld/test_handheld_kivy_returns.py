@@ -12,7 +12,7 @@ from edge.bootstrap import create_enrolment_code
 from handheld.edge_client import EdgeClient
 from sync.sqlite_store import write_transaction
 
-from conftest import ITEMS
+from handheld_support import ITEMS
 
 DRIVER = Path(__file__).with_name("kivy_returns_driver.py")
 

@@ -15,7 +15,7 @@ from handheld.sync_loop import SyncLoop, utc_now
 from protocols.labels.check_digits import with_check_digit
 from sync.sqlite_store import write_transaction
 
-from conftest import ITEMS
+from handheld_support import ITEMS
 
 PALLET = with_check_digit("03501234500000001")
 GS1_MUGS = "]C1010501234567890010L2403\x1d17270131"
