@@ -1,67 +1,20 @@
-"""SQLite adapters for the sync core: migrations, outbox, inbox and dead letters.
+"""SQLite adapters for the sync core: outbox, inbox and dead letters.
 
-Connections and transactions live in sync/sqlite_connections.py; they are re-exported here because every store and
-server imports them from this module.
+Connections and transactions live in sync/sqlite_connections.py and the tables' migrations in sync/sqlite_migrations.py;
+they are re-exported here because every store and server imports them from this module.
 """
 import json
 from dataclasses import dataclass, field
 
-from sqlite_utils import Database, Migrations
+from sqlite_utils import Database
 
 from protocols.messages.event_ids import new_event_id
 
 from .batch_codec import data_json
-from .shared_ingest_schema import SHARED_INGEST_TABLES
 from .sql_dialect import dialect_of, is_postgres_url
 from .sqlite_connections import (as_database, connect, pooled_connection, pooled_write,  # noqa: F401
                                  read_connection, utc_now, write_transaction, writer_lock)
-
-sync_migrations = Migrations("sync")
-
-
-@sync_migrations()
-def m001_sync_tables(db: Database) -> None:
-    db.executescript("""
-    CREATE TABLE sync_outbox (
-        stream TEXT NOT NULL, seq INTEGER NOT NULL, event_id TEXT NOT NULL UNIQUE,
-        type TEXT NOT NULL, occurred_at TEXT NOT NULL, recorded_at TEXT NOT NULL,
-        device_id TEXT, op_id TEXT, data TEXT NOT NULL, PRIMARY KEY (stream, seq));
-    CREATE TABLE sync_outbox_cursor (
-        stream TEXT PRIMARY KEY, epoch INTEGER NOT NULL, acked_through INTEGER NOT NULL DEFAULT 0,
-        acked_at TEXT);
-    CREATE TABLE sync_inbox (
-        stream TEXT NOT NULL, epoch INTEGER NOT NULL, seq INTEGER NOT NULL, event_id TEXT NOT NULL,
-        type TEXT NOT NULL, occurred_at TEXT NOT NULL, recorded_at TEXT NOT NULL, device_id TEXT,
-        op_id TEXT, data TEXT NOT NULL, received_at TEXT NOT NULL, outcome TEXT NOT NULL,
-        reason TEXT, PRIMARY KEY (stream, epoch, seq));
-    CREATE INDEX sync_inbox_type ON sync_inbox (stream, type);
-    CREATE TABLE sync_inbox_cursor (
-        stream TEXT NOT NULL, epoch INTEGER NOT NULL, hwm INTEGER NOT NULL DEFAULT 0,
-        updated_at TEXT, PRIMARY KEY (stream, epoch));
-    CREATE TABLE sync_dead_letters (
-        id INTEGER PRIMARY KEY, topic TEXT NOT NULL, payload TEXT NOT NULL, reason TEXT NOT NULL,
-        received_at TEXT NOT NULL);
-    """)
-
-
-@sync_migrations()
-def m003_outbox_epochs(db: Database) -> None:
-    """Key outbox rows by (stream, epoch, seq): a restored database starts a new epoch at seq 1."""
-    db.executescript("""
-    CREATE TABLE sync_outbox_keyed (
-        stream TEXT NOT NULL, seq INTEGER NOT NULL, event_id TEXT NOT NULL UNIQUE,
-        type TEXT NOT NULL, occurred_at TEXT NOT NULL, recorded_at TEXT NOT NULL,
-        device_id TEXT, op_id TEXT, data TEXT NOT NULL, epoch INTEGER NOT NULL DEFAULT 1,
-        PRIMARY KEY (stream, epoch, seq));
-    INSERT INTO sync_outbox_keyed
-        SELECT o.*, COALESCE((SELECT epoch FROM sync_outbox_cursor c WHERE c.stream = o.stream), 1)
-        FROM sync_outbox o;
-    DROP TABLE sync_outbox;
-    ALTER TABLE sync_outbox_keyed RENAME TO sync_outbox;
-    CREATE TABLE sync_outbox_epochs (
-        stream TEXT NOT NULL, epoch INTEGER NOT NULL, last_seq INTEGER NOT NULL, moved_from_seq INTEGER NOT NULL,
-        moved INTEGER NOT NULL, ended_at TEXT NOT NULL, PRIMARY KEY (stream, epoch));
-    """)
+from .sqlite_migrations import sync_migrations  # noqa: F401
 
 
 @dataclass
@@ -300,32 +253,3 @@ class SqliteInboxStore:
     def _dead_letter_in(db: Database, topic: str, payload: str, reason: str) -> None:
         db.execute("INSERT INTO sync_dead_letters (topic, payload, reason, received_at) VALUES (?,?,?,?)",
                    [topic, payload, reason, utc_now()])
-
-
-@sync_migrations()
-def m002_dead_letter_review(db: Database) -> None:
-    """Give dead letters a status (open, replayed, discarded) and an audit trail of who did what."""
-    db.executescript("""
-    ALTER TABLE sync_dead_letters ADD COLUMN status TEXT NOT NULL DEFAULT 'open';
-    ALTER TABLE sync_dead_letters ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;
-    ALTER TABLE sync_dead_letters ADD COLUMN resolved_at TEXT;
-    ALTER TABLE sync_dead_letters ADD COLUMN resolved_by TEXT;
-    ALTER TABLE sync_dead_letters ADD COLUMN resolution TEXT;
-    CREATE INDEX sync_dead_letters_status ON sync_dead_letters (status, id);
-    CREATE TABLE sync_dead_letter_audit (
-        id INTEGER PRIMARY KEY, dead_letter_id INTEGER NOT NULL REFERENCES sync_dead_letters (id),
-        action TEXT NOT NULL, outcome TEXT NOT NULL, actor TEXT NOT NULL, at TEXT NOT NULL, note TEXT);
-    """)
-
-
-@sync_migrations()
-def m004_link_status(db: Database) -> None:
-    """Keep the live link state where other processes of the same server can read it (see sync/link_status.py)."""
-    db.execute("CREATE TABLE sync_link_status (stream TEXT PRIMARY KEY, connected INTEGER NOT NULL,"
-               " peer_online INTEGER NOT NULL, auth_error TEXT, updated_at TEXT NOT NULL)")
-
-
-@sync_migrations()
-def m005_shared_ingest(db: Database) -> None:
-    """Let several ingest workers share one database: batches parked past a gap, a leader lease, worker beats."""
-    db.executescript(SHARED_INGEST_TABLES)
