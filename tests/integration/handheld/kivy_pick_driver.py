@@ -36,24 +36,63 @@ def wedge_scan(text: str) -> None:
     Window.dispatch("on_key_up", ENTER, 0)
 
 
-def script(app: HandheldApp, shots: Path, log: list, code: str):
-    """Yield between steps; each step waits for the app to reach the state it needs."""
+def enrol_and_sign_in(app: HandheldApp, code: str, shots: Path | None = None):
+    """Yield until the device is enrolled with `code` and BADGE-0001 is signed in (the pick screen shows)."""
     def screen():
         return app.manager.current_screen
 
     while screen().name != "enrolment":
         yield
     yield
-    screen().export_to_png(str(shots / "0-enrol.png"))
+    if shots:
+        screen().export_to_png(str(shots / "0-enrol.png"))
     wedge_scan(code)
     while screen().name != "signin":
         yield
     yield
-    screen().export_to_png(str(shots / "1-sign-in.png"))
+    if shots:
+        screen().export_to_png(str(shots / "1-sign-in.png"))
     wedge_scan("BADGE-0001")
     yield
     wedge_scan("1234")
-    while not (screen().name == "pick" and app.pick.state.step == "scan_location"):
+    while screen().name != "pick":
+        yield
+
+
+def drive(device_id: str, steps) -> int:
+    """Run the app for `device_id` (argv: EDGE_URL DEVICE_DB SCREENSHOT_DIR ...) through `steps(app, shots, log)`.
+
+    Prints the result and the log as JSON; returns 0 only if every step was done within 45 s.
+    """
+    edge_url, device_db, shots = sys.argv[1], sys.argv[2], Path(sys.argv[3])
+    shots.mkdir(parents=True, exist_ok=True)
+    app = HandheldApp(edge_url, device_id, device_db)
+    log: list = []
+    result = {"ok": False}
+    walk = steps(app, shots, log)
+
+    def tick(_dt):
+        try:
+            next(walk)
+        except StopIteration:
+            result["ok"] = True
+            app.stop()
+            return False
+
+    Clock.schedule_once(lambda _dt: Clock.schedule_interval(tick, 0.15), 0.5)
+    Clock.schedule_once(lambda _dt: app.stop(), 45)  # never hang: give up, report failure
+    app.run()
+    print(json.dumps(dict(result, log=log)))
+    return 0 if result["ok"] else 1
+
+
+def script(app: HandheldApp, shots: Path, log: list, code: str):
+    """Yield between steps; each step waits for the app to reach the state it needs."""
+    def screen():
+        return app.manager.current_screen
+
+    yield from enrol_and_sign_in(app, code, shots)
+    while app.pick.state.step != "scan_location":
         yield
     yield
     screen().export_to_png(str(shots / "2-go-to-location.png"))
@@ -82,26 +121,7 @@ def script(app: HandheldApp, shots: Path, log: list, code: str):
 
 
 def main() -> int:
-    edge_url, device_db, shots, code = sys.argv[1], sys.argv[2], Path(sys.argv[3]), sys.argv[4]
-    shots.mkdir(parents=True, exist_ok=True)
-    app = HandheldApp(edge_url, "HH-UI-01", device_db)
-    log: list = []
-    result = {"ok": False}
-    steps = script(app, shots, log, code)
-
-    def tick(_dt):
-        try:
-            next(steps)
-        except StopIteration:
-            result["ok"] = True
-            app.stop()
-            return False
-
-    Clock.schedule_once(lambda _dt: Clock.schedule_interval(tick, 0.15), 0.5)
-    Clock.schedule_once(lambda _dt: app.stop(), 45)  # never hang: give up, report failure
-    app.run()
-    print(json.dumps(dict(result, log=log)))
-    return 0 if result["ok"] else 1
+    return drive("HH-UI-01", lambda app, shots, log: script(app, shots, log, sys.argv[4]))
 
 
 if __name__ == "__main__":

@@ -2,13 +2,10 @@
 
 Run as a script (not collected by pytest): python kivy_returns_driver.py EDGE_URL DEVICE_DB SCREENSHOT_DIR CODE
 """
-import json
 import sys
 from pathlib import Path
 
-from kivy_pick_driver import wedge_scan  # sets the headless Kivy environment up first
-
-from kivy.clock import Clock  # noqa: E402
+from kivy_pick_driver import drive, enrol_and_sign_in, wedge_scan  # sets the headless Kivy environment up first
 
 from handheld.main import HandheldApp  # noqa: E402
 
@@ -18,18 +15,7 @@ def script(app: HandheldApp, shots: Path, log: list, code: str):
     def screen():
         return app.manager.current_screen
 
-    while screen().name != "enrolment":
-        yield
-    yield
-    wedge_scan(code)
-    while screen().name != "signin":
-        yield
-    yield
-    wedge_scan("BADGE-0001")
-    yield
-    wedge_scan("1234")
-    while screen().name != "pick":
-        yield
+    yield from enrol_and_sign_in(app, code)
     app.show_returns()
     while "RMA-UI-1" not in app.returns.state.returns:
         yield
@@ -58,26 +44,7 @@ def script(app: HandheldApp, shots: Path, log: list, code: str):
 
 
 def main() -> int:
-    edge_url, device_db, shots, code = sys.argv[1], sys.argv[2], Path(sys.argv[3]), sys.argv[4]
-    shots.mkdir(parents=True, exist_ok=True)
-    app = HandheldApp(edge_url, "HH-UI-03", device_db)
-    log: list = []
-    result = {"ok": False}
-    steps = script(app, shots, log, code)
-
-    def tick(_dt):
-        try:
-            next(steps)
-        except StopIteration:
-            result["ok"] = True
-            app.stop()
-            return False
-
-    Clock.schedule_once(lambda _dt: Clock.schedule_interval(tick, 0.15), 0.5)
-    Clock.schedule_once(lambda _dt: app.stop(), 45)  # never hang: give up, report failure
-    app.run()
-    print(json.dumps(dict(result, log=log)))
-    return 0 if result["ok"] else 1
+    return drive("HH-UI-03", lambda app, shots, log: script(app, shots, log, sys.argv[4]))
 
 
 if __name__ == "__main__":
