@@ -42,7 +42,8 @@ class LiveEdge:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self) -> "LiveEdge":
-        app = create_app({"SITE_ID": "DC01", "DB_PATH": self.db_path, "SYNC": QuietSync(), "TESTING": True, "DEVICE_AUTH": "optional"})
+        app = create_app({"SITE_ID": "DC01", "DB_PATH": self.db_path, "SYNC": QuietSync(), "TESTING": True,
+                          "DEVICE_AUTH": "optional"})
         self.server = make_server("127.0.0.1", self.port, app, threaded=True)
         self.port = self.server.server_port
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)

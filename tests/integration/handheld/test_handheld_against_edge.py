@@ -46,7 +46,8 @@ def test_online_pick_reaches_the_edge(tmp_path, live_edge):
     hh.pick.on_qty("2")
     hh.pick.on_confirm()
     assert hh.store.pending_count() == 0
-    assert edge_rows(live_edge.db_path, "SELECT qty FROM stock WHERE location = 'A-01-01' AND sku = 'SKU-BLUE-MUG'") == [(398,)]
+    assert edge_rows(live_edge.db_path,
+                     "SELECT qty FROM stock WHERE location = 'A-01-01' AND sku = 'SKU-BLUE-MUG'") == [(398,)]
     assert "No task" in hh.pick.state.prompt
 
 

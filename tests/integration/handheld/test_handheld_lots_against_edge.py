@@ -1,4 +1,4 @@
-"""The pick presenter against a real edge: a FEFO lot under a zone profile, checked offline, replayed, booked per lot."""
+"""The pick presenter against a real edge: a FEFO lot under a zone profile, checked offline, replayed, booked by lot."""
 import sqlite3
 
 from edge.bootstrap import build_bus
