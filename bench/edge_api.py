@@ -22,6 +22,7 @@ import sys
 import tempfile
 import time
 import uuid
+from collections import Counter
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -73,6 +74,7 @@ class Stats:
         self.confirms = self.errors = self.replays = self.replays_answered_as_replay = 0
         self.no_task_answers = 0  # "no open task": the site ran out of work, so the run measured less than it says
         self.elapsed = self.loadgen_cpu = self.server_cpu = 0.0
+        self.threads_cpu: Counter = Counter()  # the server's CPU seconds by thread name
         self.picked_by_location = picked_by_location  # shared by warm-up and measurement, for the drift check
 
 
@@ -157,20 +159,38 @@ def _cpu_seconds() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def _tree_cpu_seconds(root_pid: int) -> float:
-    """CPU time of the server: its process and every child (HTTP workers, site agent), from /proc (Linux)."""
-    ticks, per_second = 0, os.sysconf("SC_CLK_TCK")
+def _stat_cpu_ticks(path: str) -> tuple[int, int] | None:
+    """(parent pid, utime + stime) from a /proc stat file, or None if the process or thread has gone."""
+    try:
+        with open(path) as stat:
+            fields = stat.read().rpartition(")")[2].split()
+    except OSError:
+        return None
+    return int(fields[1]), int(fields[11]) + int(fields[12])
+
+
+def _tree_cpu_seconds(root_pid: int) -> tuple[float, Counter]:
+    """CPU time of the server, its process and every child (HTTP workers, site agent), from /proc (Linux).
+
+    Also by thread name, as the kernel knows it: the agent's threads are named (command-writer, sync-<site>,
+    wal-checkpointer); granian's request threads are tokio-rt-worker. Threads that ended meanwhile are left out there.
+    """
+    ticks, by_name, per_second = 0, Counter(), os.sysconf("SC_CLK_TCK")
     for entry in os.listdir("/proc"):
-        if not entry.isdigit():
+        found = _stat_cpu_ticks(f"/proc/{entry}/stat") if entry.isdigit() else None
+        if found is None or (int(entry) != root_pid and found[0] != root_pid):
             continue
-        try:
-            with open(f"/proc/{entry}/stat") as stat:
-                fields = stat.read().rpartition(")")[2].split()
-        except OSError:
-            continue
-        if int(entry) == root_pid or int(fields[1]) == root_pid:  # fields[1]: the parent's pid
-            ticks += int(fields[11]) + int(fields[12])  # utime, stime
-    return ticks / per_second
+        ticks += found[1]
+        for task in os.listdir(f"/proc/{entry}/task") if os.path.isdir(f"/proc/{entry}/task") else []:
+            thread = _stat_cpu_ticks(f"/proc/{entry}/task/{task}/stat")
+            try:
+                with open(f"/proc/{entry}/task/{task}/comm") as comm:
+                    name = comm.read().strip()
+            except OSError:
+                continue
+            if thread is not None:
+                by_name[name] += thread[1] / per_second
+    return ticks / per_second, by_name
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -188,11 +208,14 @@ async def run_level(port: int, server_pid: int, codes: list[str], first_device: 
     stats = Stats(picked)
     warm = time.monotonic() + 1.0
     await asyncio.gather(*(d.work(warm, Stats(picked)) for d in devices))  # warm-up: timings not counted
-    started, own_cpu, server_cpu = time.monotonic(), _cpu_seconds(), _tree_cpu_seconds(server_pid)
+    started, own_cpu, (server_cpu, threads_cpu) = time.monotonic(), _cpu_seconds(), _tree_cpu_seconds(server_pid)
     await asyncio.gather(*(d.work(started + seconds, stats) for d in devices))
     stats.elapsed = time.monotonic() - started
     stats.loadgen_cpu = _cpu_seconds() - own_cpu
-    stats.server_cpu = _tree_cpu_seconds(server_pid) - server_cpu
+    server_cpu_after, threads_cpu_after = _tree_cpu_seconds(server_pid)
+    stats.server_cpu = server_cpu_after - server_cpu
+    threads_cpu_after.subtract(threads_cpu)
+    stats.threads_cpu = threads_cpu_after
     for device in devices:
         device.http.close()
         device.twin.close()
@@ -216,7 +239,9 @@ def measure(edge: ServiceProcess, db_path: str, codes: list[str], first: int, co
                "no_task_answers": stats.no_task_answers,
                "loadgen_cpu_cores": round(stats.loadgen_cpu / stats.elapsed, 2),
                "server_cpu_cores": round(stats.server_cpu / stats.elapsed, 2),
-               "server_cpu_ms_per_confirm": round(1000 * stats.server_cpu / max(stats.confirms, 1), 2)}
+               "server_cpu_ms_per_confirm": round(1000 * stats.server_cpu / max(stats.confirms, 1), 2),
+               "server_threads_cpu_cores": {name: round(cpu / stats.elapsed, 2) for name, cpu
+                                            in stats.threads_cpu.most_common(5) if cpu / stats.elapsed >= 0.01}}
     if args.centre:
         figures["sync_lag_events"] = SqliteOutboxStore(db_path, "up").depth()
     if pace:
@@ -248,8 +273,14 @@ def summarise(runs: list[dict]) -> dict:
     if len(runs) == 1:
         return runs[0]
     checks = ("errors", "drift", "double_applied", "no_task_answers")
-    summary = {name: (sum(run[name] for run in runs) if name in checks else statistics.median(run[name] for run in runs))
-               for name in runs[0]}
+
+    def median_of(name: str):
+        if isinstance(runs[0][name], dict):  # by thread name: each name's median, 0 in a run that did not list it
+            names = {key: None for run in runs for key in run[name]}
+            return {key: statistics.median(run[name].get(key, 0.0) for run in runs) for key in names}
+        return statistics.median(run[name] for run in runs)
+
+    summary = {name: sum(run[name] for run in runs) if name in checks else median_of(name) for name in runs[0]}
     for name in ("confirms_per_s", "p99_ms"):
         summary[f"{name}_range"] = [min(run[name] for run in runs), max(run[name] for run in runs)]
     return {**summary, "runs": len(runs)}

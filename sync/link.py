@@ -5,6 +5,7 @@ import threading
 import time
 from typing import Callable
 
+from .os_threads import NamedThread
 from .topics import matches
 
 log = logging.getLogger(__name__)
@@ -30,7 +31,7 @@ class SyncLink:
         self._routes: list[tuple[str, Route]] = []
         self._pumps: list[Callable[[], object]] = []
         self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name=name, daemon=True)
+        self._thread = NamedThread(target=self._run, name=name, daemon=True)
 
     def route(self, topic_filter: str, handler: Route) -> None:
         self._routes.append((topic_filter, handler))

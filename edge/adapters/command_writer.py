@@ -25,6 +25,7 @@ from multiprocessing.connection import Client, Connection, Listener
 from typing import Callable
 
 from edge.service.messagebus import GROUP_COMMITTED
+from sync.os_threads import NamedThread
 
 from .group_commit import Slot, commit_batch
 from .wal_checkpointer import WalCheckpointer
@@ -95,8 +96,8 @@ class CommandWriter:
         self._guard = threading.Lock()
         self._wake_read, self._wake_write = os.pipe()
         self._stopping = threading.Event()
-        self._threads = [threading.Thread(target=self._accept, name="writer-accept", daemon=True),
-                         threading.Thread(target=self._serve, name="command-writer", daemon=True)]
+        self._threads = [NamedThread(target=self._accept, name="writer-accept", daemon=True),
+                         NamedThread(target=self._serve, name="command-writer", daemon=True)]
         self._checkpointer = WalCheckpointer(db_path)
         self.commands = self.batches = 0  # run so far, and the seconds spent running them (figures for people)
         self.busy_s = self.cpu_s = 0.0

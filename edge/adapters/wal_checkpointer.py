@@ -10,6 +10,8 @@ import logging
 import sqlite3
 import threading
 
+from sync.os_threads import NamedThread
+
 log = logging.getLogger(__name__)
 
 EVERY_S = 0.25
@@ -21,7 +23,7 @@ class WalCheckpointer:
     def __init__(self, db_path: str, every: float = EVERY_S):
         self.db_path, self.every = db_path, every
         self._stopping = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="wal-checkpointer", daemon=True)
+        self._thread = NamedThread(target=self._run, name="wal-checkpointer", daemon=True)
         self._taken: sqlite3.Connection | None = None  # the writer's connection, once turned over
         self.checkpoints = self.frames = 0  # figures for people
 

@@ -4,6 +4,8 @@ import threading
 from collections.abc import Callable
 from datetime import datetime, timezone
 
+from sync.os_threads import NamedThread
+
 from .dispatcher import PrintDispatcher
 
 log = logging.getLogger(__name__)
@@ -30,7 +32,7 @@ class PrintQueueWorker:
         if self._thread is not None:
             return
         self._stopping.clear()
-        self._thread = threading.Thread(target=self._run, name="print-queue", daemon=True)
+        self._thread = NamedThread(target=self._run, name="print-queue", daemon=True)
         self._thread.start()
 
     def stop(self, timeout: float = 10.0) -> None:

@@ -17,3 +17,10 @@ def test_repeated_runs_report_medians_the_spread_and_every_check_that_failed_in_
 
 def test_a_single_run_is_reported_as_it_is():
     assert summarise([RUN]) == RUN
+
+
+def test_cpu_by_thread_name_is_a_median_per_name_counting_a_missing_name_as_idle():
+    runs = [{**RUN, "server_threads_cpu_cores": {"command-writer": 0.8, "sync-BENCH": 0.1}},
+            {**RUN, "server_threads_cpu_cores": {"command-writer": 0.7}},
+            {**RUN, "server_threads_cpu_cores": {"command-writer": 0.9, "sync-BENCH": 0.2}}]
+    assert summarise(runs)["server_threads_cpu_cores"] == {"command-writer": 0.8, "sync-BENCH": 0.1}
