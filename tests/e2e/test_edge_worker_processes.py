@@ -33,6 +33,7 @@ def test_worker_processes_serve_the_floor_and_the_agent_syncs_every_event(tmp_pa
         assert len(workers) == 2
         lowest_worker = min(_niceness(pid, thread) for pid in workers for thread in os.listdir(f"/proc/{pid}/task"))
         assert lowest_worker >= min(19, _niceness(agent, str(agent)) + 10)  # the writer's process comes first
+        assert {"command-writer", f"sync-{SITE}"} <= _thread_names(agent)  # as top -H shows them
     finally:
         net.stop()
     ran = re.search(r"command writer ran (\d+) commands", (tmp_path / f"edge-{SITE}.log").read_text())
@@ -89,6 +90,14 @@ def _parent(pid: int) -> int:
         return int(_stat_fields(f"/proc/{pid}/stat")[1])
     except OSError:
         return -1
+
+
+def _thread_names(pid: int) -> set[str]:
+    names = set()
+    for thread in os.listdir(f"/proc/{pid}/task"):
+        with open(f"/proc/{pid}/task/{thread}/comm") as comm:
+            names.add(comm.read().strip())
+    return names
 
 
 def _niceness(pid: int, thread: str) -> int:
