@@ -183,13 +183,13 @@ def _tree_cpu_seconds(root_pid: int) -> tuple[float, Counter]:
         ticks += found[1]
         for task in os.listdir(f"/proc/{entry}/task") if os.path.isdir(f"/proc/{entry}/task") else []:
             thread = _stat_cpu_ticks(f"/proc/{entry}/task/{task}/stat")
+            if thread is None:
+                continue
             try:
                 with open(f"/proc/{entry}/task/{task}/comm") as comm:
-                    name = comm.read().strip()
+                    by_name[comm.read().strip()] += thread[1] / per_second
             except OSError:
-                continue
-            if thread is not None:
-                by_name[name] += thread[1] / per_second
+                continue  # ended between the two reads
     return ticks / per_second, by_name
 
 

@@ -4,7 +4,6 @@ granian speaks HTTP in Rust threads, outside Python's GIL, and hands each reques
 worker process: on the handheld's hot calls that took ~40% less CPU per request than gunicorn's threaded workers here.
 Each worker builds its own app (its own connections; the writer lock orders the processes).
 """
-import ctypes
 import gc
 import json
 import logging
@@ -47,13 +46,11 @@ def end_with_serving_process() -> None:
     running: the agent kept the broker session, the command writer and the database, and a restarted edge started a
     second agent beside the first. SIGTERM stops either as if the serving process had asked.
     """
+    from sync.os_threads import prctl
+
     serving = os.environ.get(SERVING_PID)
-    if not serving:
-        return  # not started by `serve --workers`
-    try:
-        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
-    except (OSError, AttributeError):  # not Linux: the service manager stops the whole group instead
-        return
+    if not serving or not prctl(PR_SET_PDEATHSIG, signal.SIGTERM):
+        return  # not started by `serve --workers`, or not Linux (the service manager stops the whole group)
     if os.getppid() != int(serving):  # it ended before the request above was made
         os.kill(os.getpid(), signal.SIGTERM)
 

@@ -19,6 +19,9 @@ def utc_now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
 
 
+WAL_SIZE_LIMIT = 64 * 1024 * 1024  # journal_size_limit: see connect()
+
+
 def connect(path: str) -> sqlite3.Connection:
     """Open a connection in autocommit mode (we issue BEGIN IMMEDIATE ourselves), WAL on."""
     if is_postgres_url(path):
@@ -42,7 +45,6 @@ def connect(path: str) -> sqlite3.Connection:
     return conn
 
 
-WAL_SIZE_LIMIT = 64 * 1024 * 1024
 _pooled = threading.local()
 POOL_PATHS_PER_THREAD = 8
 
